@@ -1,0 +1,22 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from . import views
+
+# The admin login goes through allauth (rate limits, MFA), never Django's own login form.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = _("EnvCrime Cooperation Portal — administration")
+admin.site.site_title = _("EnvCrime administration")
+admin.site.index_title = _("Programme workplace")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("directory/", include("programmes.urls")),
+    path("visits/", include("meetings.urls")),
+    path("packages/", include("recommendations.urls")),
+]

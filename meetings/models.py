@@ -1,0 +1,238 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from programmes.models import Language, MemberCountry, Organisation, Programme, TimestampedModel
+
+
+class Visit(TimestampedModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open for registration")
+        CLOSED = "closed", _("Registration closed")
+        HELD = "held", _("Held")
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="visits", verbose_name=_("programme")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    summary = models.TextField(_("summary"), blank=True, help_text=_("Shown on the list of past visits."))
+    venue = models.CharField(_("venue"), max_length=200)
+    city = models.CharField(_("city"), max_length=100)
+    host_country = models.ForeignKey(
+        MemberCountry,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hosted_visits",
+        verbose_name=_("host country"),
+    )
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    capacity = models.PositiveIntegerField(_("capacity"), help_text=_("Number of delegate seats."))
+    registration_opens_at = models.DateTimeField(_("registration opens"))
+    registration_closes_at = models.DateTimeField(_("registration closes"))
+    requires_approval = models.BooleanField(
+        _("requires approval"),
+        default=False,
+        help_text=_("When ticked, registrations stay pending until programme staff confirm them."),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+
+    class Meta:
+        verbose_name = _("familiarization visit")
+        verbose_name_plural = _("familiarization visits")
+        ordering = ["-start_date"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="visit_ends_after_start"),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="visit_capacity_positive"),
+            models.CheckConstraint(
+                condition=Q(registration_closes_at__gt=F("registration_opens_at")),
+                name="visit_registration_closes_after_opening",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("meetings:visit_detail", kwargs={"slug": self.slug})
+
+    def is_open_for_registration(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.status == self.Status.OPEN and self.registration_opens_at <= now < self.registration_closes_at
+
+
+class AgendaItem(models.Model):
+    class Kind(models.TextChoices):
+        SITE_VISIT = "site_visit", _("Site visit")
+        PRESENTATION = "presentation", _("Presentation")
+        TOOL_REVIEW = "tool_review", _("Tool review")
+        CASE_STUDY = "case_study", _("Case study")
+        DISCUSSION = "discussion", _("Discussion")
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("visit"))
+    date = models.DateField(_("date"))
+    start_time = models.TimeField(_("start time"))
+    end_time = models.TimeField(_("end time"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    speaker = models.CharField(_("speaker"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["visit", "date", "start_time"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_time__gt=F("start_time")), name="agenda_item_ends_after_start"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Registration(TimestampedModel):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending approval")
+        CONFIRMED = "confirmed", _("Confirmed")
+        WAITLISTED = "waitlisted", _("On the waiting list")
+        DECLINED = "declined", _("Declined")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    visit = models.ForeignKey(Visit, on_delete=models.PROTECT, related_name="registrations", verbose_name=_("visit"))
+    delegate = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="registrations",
+        verbose_name=_("delegate"),
+    )
+    member_country = models.ForeignKey(
+        MemberCountry,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="registrations",
+        verbose_name=_("represents member country"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="registrations",
+        verbose_name=_("represents organisation"),
+    )
+    full_name = models.CharField(_("full name"), max_length=200)
+    job_title = models.CharField(_("job title"), max_length=200)
+    responsibilities = models.TextField(_("responsibilities"), blank=True)
+    arrival_date = models.DateField(_("arrival date"))
+    departure_date = models.DateField(_("departure date"))
+    needs_visa_letter = models.BooleanField(_("needs a visa invitation letter"), default=False)
+    nationality = models.CharField(_("nationality"), max_length=100, blank=True)
+    passport_number = models.CharField(_("passport number"), max_length=40, blank=True)
+    dietary_needs = models.CharField(_("dietary needs"), max_length=300, blank=True)
+    accessibility_needs = models.CharField(_("accessibility needs"), max_length=300, blank=True)
+    consent_to_participant_list = models.BooleanField(_("consent to appear on the participant list"), default=False)
+    language = models.CharField(
+        _("language for emails"), max_length=2, choices=Language.choices, default=Language.ENGLISH
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, db_index=True)
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    waitlisted_at = models.DateTimeField(_("waitlisted at"), null=True, blank=True)
+    declined_at = models.DateTimeField(_("declined at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["visit", "submitted_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["visit", "delegate"],
+                name="one_registration_per_delegate_per_visit",
+                violation_error_message=_("You are already registered for this visit."),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(member_country__isnull=False, organisation__isnull=True)
+                    | Q(member_country__isnull=True, organisation__isnull=False)
+                ),
+                name="registration_represents_country_xor_organisation",
+            ),
+            models.CheckConstraint(
+                condition=Q(departure_date__gte=F("arrival_date")), name="registration_departs_after_arrival"
+            ),
+        ]
+        indexes = [models.Index(fields=["visit", "status", "waitlisted_at"], name="registration_queue_idx")]
+
+    def __str__(self):
+        return f"{self.full_name} — {self.visit}"
+
+    @property
+    def affiliation(self):
+        return self.member_country or self.organisation
+
+
+class RegistrationStatusChange(models.Model):
+    """Audit trail: every change of a registration's status, by whom (None: the delegate or the system)."""
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("registration")
+    )
+    from_status = models.CharField(_("from"), max_length=12, choices=Registration.Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=12, choices=Registration.Status.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self):
+        return f"{self.from_status or '—'} → {self.to_status}"
+
+
+class Attendance(models.Model):
+    """A confirmed delegate checked in on one day of the visit."""
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("registration")
+    )
+    date = models.DateField(_("date"))
+    checked_in_at = models.DateTimeField(_("checked in at"), default=timezone.now)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checked in by"),
+    )
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        ordering = ["date", "registration"]
+        constraints = [
+            models.UniqueConstraint(fields=["registration", "date"], name="one_attendance_per_registration_per_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.registration.full_name} — {self.date}"

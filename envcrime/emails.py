@@ -1,0 +1,61 @@
+"""Rendering and sending the portal's templated, multilingual emails.
+
+An email is three templates sharing a prefix: `<prefix>_subject.txt`, `<prefix>.txt` and
+optionally `<prefix>.html`. They are rendered in the recipient's language (the organisation's
+four official languages; English where no translation exists yet).
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import translation
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    mimetype: str
+
+
+def build_templated_email(
+    *,
+    to: Iterable[str],
+    template_prefix: str,
+    context: dict,
+    language: str | None = None,
+    attachments: Iterable[Attachment] = (),
+    reply_to: Iterable[str] = (),
+    connection=None,
+) -> EmailMultiAlternatives:
+    context = {"SITE_URL": settings.SITE_URL, **context}
+    with translation.override(language or settings.LANGUAGE_CODE):
+        # Subjects must be one line: a template's trailing newline would break the header.
+        subject = " ".join(render_to_string(f"{template_prefix}_subject.txt", context).split())
+        body = render_to_string(f"{template_prefix}.txt", context)
+        try:
+            html = render_to_string(f"{template_prefix}.html", context)
+        except TemplateDoesNotExist:
+            html = None
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=list(to),
+        reply_to=list(reply_to),
+        connection=connection,
+    )
+    if html:
+        message.attach_alternative(html, "text/html")
+    for attachment in attachments:
+        message.attach(attachment.filename, attachment.content, attachment.mimetype)
+    return message
+
+
+def send_templated_email(**kwargs) -> None:
+    """Build and send; SMTP errors propagate so the calling task can retry."""
+    build_templated_email(**kwargs).send(fail_silently=False)

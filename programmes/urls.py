@@ -6,4 +6,5 @@ app_name = "programmes"
 
 urlpatterns = [
     path("", views.directory, name="directory"),
+    path("organisations/", views.organisations, name="organisations"),
 ]

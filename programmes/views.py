@@ -1,5 +1,46 @@
-from django.http import HttpResponse
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
+from django.shortcuts import render
+
+from . import selectors
+from .roles import user_may_see_contacts
 
 
-def directory(request):  # placeholder
-    return HttpResponse("directory")
+def directory_access_required(view):
+    """Staff and liaisons only; everybody else signed in learns nothing (404, not 403)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not user_may_see_contacts(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@directory_access_required
+def directory(request):
+    """Member countries by region, with their networks and contacts."""
+    regions = selectors.member_countries_by_region()
+    context = {
+        "regions": regions,
+        "country_count": sum(len(countries) for _code, _label, countries in regions),
+        "may_see_contacts": user_may_see_contacts(request.user),
+        "active_tab": "countries",
+    }
+    return render(request, "programmes/directory.html", context)
+
+
+@directory_access_required
+def organisations(request):
+    """Networks with their member countries, international organisations with their partners, NGOs."""
+    context = {
+        "kinds": selectors.organisations_by_kind(),
+        "may_see_contacts": user_may_see_contacts(request.user),
+        "active_tab": "organisations",
+    }
+    return render(request, "programmes/organisations.html", context)

@@ -5,32 +5,43 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+# Recovery codes only back up a real second factor; a staff account holding nothing else has no
+# second factor at all (an admin could have removed its TOTP, or the codes were imported).
+SECOND_FACTOR_TYPES = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+
+
+def user_has_second_factor(user) -> bool:
+    return Authenticator.objects.filter(user_id=user.pk, type__in=SECOND_FACTOR_TYPES).exists()
+
 
 class StaffMFARequiredMiddleware:
-    """Staff must have a TOTP authenticator before they can use the admin.
+    """Staff must have a second factor (TOTP) before they can use the admin.
 
-    allauth enforces MFA at login for users who have an authenticator, but it cannot require one
-    per role; this closes that gap. Switched by ENVCRIME_REQUIRE_STAFF_MFA (always on in production).
+    allauth asks for the second factor at login from users who have one, but it cannot require one
+    per role; this closes that gap. Switched by ENVCRIME_REQUIRE_STAFF_MFA (on whenever DEBUG is
+    false). Only admin URLs are guarded: the MFA setup pages, reauthentication and logout stay
+    reachable, so a redirect here can never loop.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if settings.ENVCRIME_REQUIRE_STAFF_MFA and self._is_admin_request(request):
-            user = request.user
-            if (
-                user.is_authenticated
-                and user.is_staff
-                and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-            ):
-                messages.warning(
-                    request,
-                    _("Programme staff must set up two-factor authentication before using the administration."),
-                )
-                return redirect(reverse("mfa_activate_totp"))
+        if getattr(settings, "ENVCRIME_REQUIRE_STAFF_MFA", True) and self._must_set_up_mfa(request):
+            messages.warning(
+                request,
+                _("Programme staff must set up two-factor authentication before using the administration."),
+            )
+            return redirect("mfa_activate_totp")
         return self.get_response(request)
 
     @staticmethod
-    def _is_admin_request(request) -> bool:
-        return request.path.startswith(reverse("admin:index"))
+    def _must_set_up_mfa(request) -> bool:
+        admin_root = reverse("admin:index")
+        if not request.path.startswith(admin_root):
+            return False
+        # Leaving must always be possible, whatever the state of the account.
+        if request.path == reverse("admin:logout"):
+            return False
+        user = request.user
+        return user.is_authenticated and user.is_active and user.is_staff and not user_has_second_factor(user)

@@ -167,13 +167,17 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[EnvCrime] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 # allauth's default rate limits stay on (ACCOUNT_RATE_LIMITS unset); they are kept in the cache
 # above, which must be shared between processes in production: Redis.
+# Rate limits per IP need the client's address: behind N reverse proxies that append to
+# X-Forwarded-For, set TRUSTED_PROXY_COUNT=N, or every visitor shares the proxy's address.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "EnvCrime Portal"
 USERSESSIONS_TRACK_ACTIVITY = True
-# Staff need a TOTP authenticator before they may use the admin. Always on in production;
-# developers can switch it on locally to try it.
+# Staff need a second factor (TOTP) before they may use the admin (envcrime.middleware). On
+# whenever DEBUG is false; developers can switch it on locally to try it.
 ENVCRIME_REQUIRE_STAFF_MFA = env.bool("REQUIRE_STAFF_MFA", default=not DEBUG)
 
 # --- Internationalisation -----------------------------------------------------------------------
@@ -212,9 +216,16 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Security -----------------------------------------------------------------------------------
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-if env.bool("TRUST_X_FORWARDED_PROTO", default=False):
+TRUST_X_FORWARDED_PROTO = env.bool("TRUST_X_FORWARDED_PROTO", default=False)
+if TRUST_X_FORWARDED_PROTO:
     # Behind a TLS-terminating proxy that sets this header (and strips it from clients).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if not DEBUG and not SECURE_SSL_REDIRECT and TRUST_X_FORWARDED_PROTO:
+    # The proxy in front redirects http to https itself and tells us the scheme; Django's own
+    # redirect is then redundant and its deploy-check warning (W008) is noise.
+    SILENCED_SYSTEM_CHECKS = ["security.W008"]
+# The container health check calls this over plain http from inside the container.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True

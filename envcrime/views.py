@@ -1,6 +1,10 @@
+from django.db import DatabaseError, connection
 from django.db.models import Count, Q
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
 from meetings.models import Registration, Visit
 from programmes.models import MemberCountry, Organisation, Programme
@@ -25,3 +29,15 @@ def home(request):
         "organisation_kinds": Organisation.Kind,
     }
     return render(request, "home.html", context)
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """For container health checks and load balancers: the process answers and reaches the database."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")

@@ -1,5 +1,174 @@
-from django.http import HttpResponse
+"""The liaison's side: their country's packages, download, acknowledge; the personal email link."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from . import selectors, services
+from .models import Delivery, DownloadEvent
 
 
-def package_list(request):  # placeholder
-    return HttpResponse("packages")
+def _client_address(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _document_response(delivery: Delivery) -> FileResponse:
+    package = delivery.package
+    if not package.document:
+        raise Http404
+    response = FileResponse(
+        package.document.open("rb"),
+        as_attachment=True,
+        filename=package.download_filename,
+        content_type="application/pdf",
+    )
+    # A personal document: never kept by a browser or proxy cache.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _detail_context(delivery: Delivery, *, token: str | None = None) -> dict:
+    package = delivery.package
+    if token:
+        download_url = reverse("recommendations:link_download", kwargs={"token": token})
+        acknowledge_url = reverse("recommendations:link_acknowledge", kwargs={"token": token})
+    else:
+        download_url = reverse("recommendations:package_download", kwargs={"pk": package.pk})
+        acknowledge_url = reverse("recommendations:package_acknowledge", kwargs={"pk": package.pk})
+    return {
+        "package": package,
+        "visit": package.visit,
+        "delivery": delivery,
+        "download_url": download_url,
+        "acknowledge_url": acknowledge_url,
+        "via_link": bool(token),
+    }
+
+
+# --- Signed-in liaisons -------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def package_list(request):
+    contact = selectors.liaison_contact(request.user)
+    packages = selectors.packages_for_country(contact.member_country_id)
+    return render(request, "recommendations/package_list.html", {"packages": packages, "contact": contact})
+
+
+@login_required
+@require_GET
+def package_detail(request, pk: int):
+    contact = selectors.liaison_contact(request.user)
+    delivery = selectors.country_delivery(package_id=pk, contact=contact)
+    return render(request, "recommendations/package_detail.html", _detail_context(delivery))
+
+
+@login_required
+@require_GET
+def package_download(request, pk: int):
+    contact = selectors.liaison_contact(request.user)
+    delivery = selectors.country_delivery(package_id=pk, contact=contact)
+    response = _document_response(delivery)
+    services.download_record(
+        delivery=delivery, user=request.user, via=DownloadEvent.Via.PORTAL, client_address=_client_address(request)
+    )
+    return response
+
+
+@login_required
+@require_POST
+def package_acknowledge(request, pk: int):
+    contact = selectors.liaison_contact(request.user)
+    delivery = selectors.country_delivery(package_id=pk, contact=contact)
+    services.delivery_acknowledge(delivery=delivery, user=request.user)
+    messages.success(request, _("Thank you: receipt of the package is acknowledged."))
+    return redirect("recommendations:package_detail", pk=delivery.package_id)
+
+
+# --- The personal link of the distribution email ------------------------------------------------
+
+
+class _LinkRefused(Exception):
+    def __init__(self, response):
+        self.response = response
+
+
+def _delivery_from_link(request, token: str) -> Delivery:
+    """The link is the recipient's key: valid, unexpired, and not used by another signed-in account."""
+    try:
+        delivery_id = services.delivery_id_from_token(token)
+    except signing.SignatureExpired:
+        raise _LinkRefused(_expired_link_response(request, token)) from None
+    except signing.BadSignature:
+        raise _LinkRefused(
+            render(request, "recommendations/link_invalid.html", {"reason": "tampered"}, status=400)
+        ) from None
+    delivery = (
+        Delivery.objects.select_related("package__visit", "contact", "member_country")
+        .filter(pk=delivery_id)
+        .exclude(package__status="draft")
+        .first()
+    )
+    if delivery is None:
+        raise Http404
+    if request.user.is_authenticated and request.user.pk != delivery.contact.user_id:
+        raise Http404
+    return delivery
+
+
+def _expired_link_response(request, token: str):
+    # The signature was genuine, only old: its value can be trusted to point the way to the package.
+    delivery_id = int(signing.TimestampSigner(salt=services.LINK_SALT).unsign(token))
+    package_id = Delivery.objects.filter(pk=delivery_id).values_list("package_id", flat=True).first()
+    if package_id is None:
+        raise Http404
+    next_url = reverse("recommendations:package_detail", kwargs={"pk": package_id})
+    messages.info(request, _("This personal link has expired. Please sign in to open the package in the portal."))
+    if request.user.is_authenticated:
+        return redirect(next_url)
+    return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
+
+
+def _link_view(handler):
+    def view(request, token: str):
+        try:
+            delivery = _delivery_from_link(request, token)
+        except _LinkRefused as refused:
+            return refused.response
+        return handler(request, delivery, token)
+
+    view.__name__ = handler.__name__
+    view.__doc__ = handler.__doc__
+    return view
+
+
+@require_GET
+@_link_view
+def link(request, delivery: Delivery, token: str):
+    return render(request, "recommendations/package_detail.html", _detail_context(delivery, token=token))
+
+
+@require_GET
+@_link_view
+def link_download(request, delivery: Delivery, token: str):
+    response = _document_response(delivery)
+    services.download_record(
+        delivery=delivery, user=request.user, via=DownloadEvent.Via.EMAIL_LINK, client_address=_client_address(request)
+    )
+    return response
+
+
+@require_POST
+@_link_view
+def link_acknowledge(request, delivery: Delivery, token: str):
+    services.delivery_acknowledge(delivery=delivery, user=request.user)
+    messages.success(request, _("Thank you: receipt of the package is acknowledged."))
+    return redirect("recommendations:link", token=token)

@@ -1,0 +1,374 @@
+import csv
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_POST
+
+from . import services
+from .models import Delivery, DeliveryEvent, Distribution, DownloadEvent, Obstacle, Recommendation
+from .models import RecommendationPackage as Package
+
+
+@admin.register(Obstacle)
+class ObstacleAdmin(admin.ModelAdmin):
+    list_display = ["title", "visit", "order"]
+    list_filter = ["visit"]
+    search_fields = ["title", "description"]
+    list_select_related = ["visit"]
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(admin.ModelAdmin):
+    list_display = ["number", "title", "visit", "audience", "priority"]
+    list_display_links = ["number", "title"]
+    list_filter = ["visit", "audience", "priority"]
+    search_fields = ["title", "text"]
+    filter_horizontal = ["obstacles"]
+    list_select_related = ["visit"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "obstacles":
+            kwargs["queryset"] = Obstacle.objects.select_related("visit")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+@admin.register(Package)
+class PackageAdmin(admin.ModelAdmin):
+    list_display = ["title", "visit", "version", "status", "published_at", "document_link", "distributions_link"]
+    list_filter = ["status", "visit"]
+    list_select_related = ["visit"]
+    search_fields = ["title"]
+    actions = ["publish", "distribute", "new_version"]
+    readonly_fields = [
+        "status",
+        "published_at",
+        "published_by",
+        "document_link",
+        "document_sha256",
+        "document_size",
+        "superseded_by",
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.is_frozen:
+            # Published content is frozen: a correction is a new version.
+            return ["visit", "version", "title", "summary", *self.readonly_fields]
+        return self.readonly_fields
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_frozen:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        # Bulk delete would bypass the freeze of published packages.
+        actions.pop("delete_selected", None)
+        return actions
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/document/",
+                self.admin_site.admin_view(self.document_view),
+                name="recommendations_package_document",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description=gettext_lazy("document"))
+    def document_link(self, obj):
+        if not obj.document:
+            return "—"
+        url = reverse("admin:recommendations_package_document", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("PDF"))
+
+    @admin.display(description=gettext_lazy("distributions"))
+    def distributions_link(self, obj):
+        if obj.status == Package.Status.DRAFT:
+            return "—"
+        url = reverse("admin:recommendations_distribution_changelist") + f"?package__id__exact={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, _("Distributions"))
+
+    def document_view(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        package = get_object_or_404(Package, pk=pk)
+        if not package.document:
+            raise Http404
+        response = FileResponse(package.document.open("rb"), as_attachment=True, filename=package.download_filename)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @admin.action(description=gettext_lazy("Publish the selected draft packages (renders the PDF)"))
+    def publish(self, request, queryset):
+        for package in queryset:
+            try:
+                package = services.package_publish(package=package, by=request.user)
+            except services.RecommendationsError as error:
+                self.message_user(request, f"{package}: {error}", messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("%(package)s published (SHA-256 %(sha)s).")
+                    % {"package": package, "sha": package.document_sha256},
+                    messages.SUCCESS,
+                )
+
+    @admin.action(description=gettext_lazy("Distribute the selected packages to every member country"))
+    def distribute(self, request, queryset):
+        last = None
+        for package in queryset:
+            try:
+                started = services.distribution_start(package=package, started_by=request.user)
+            except services.RecommendationsError as error:
+                self.message_user(request, f"{package}: {error}", messages.ERROR)
+                continue
+            last = started.distribution
+            self.message_user(
+                request,
+                _("%(package)s: %(created)d new deliveries queued, %(requeued)d resumed.")
+                % {"package": package, "created": started.created, "requeued": started.requeued},
+                messages.SUCCESS,
+            )
+        if last is not None and queryset.count() == 1:
+            return HttpResponseRedirect(reverse("admin:recommendations_distribution_change", args=[last.pk]))
+        return None
+
+    @admin.action(description=gettext_lazy("Create a new draft version of the selected packages"))
+    def new_version(self, request, queryset):
+        for package in queryset:
+            draft = services.package_new_version(package=package)
+            self.message_user(
+                request, _("Draft version %(version)d created.") % {"version": draft.version}, messages.SUCCESS
+            )
+
+
+def _country_rows(distribution: Distribution):
+    return (
+        Delivery.objects.filter(distribution=distribution)
+        .values("member_country__name", "member_country__iso2")
+        .annotate(
+            deliveries=Count("pk"),
+            sent=Count("pk", filter=Q(status=Delivery.Status.SENT)),
+            failed=Count("pk", filter=Q(status=Delivery.Status.FAILED)),
+            pending=Count("pk", filter=Q(status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING])),
+            downloaded=Count("pk", filter=Q(first_downloaded_at__isnull=False)),
+            acknowledged=Count("pk", filter=Q(acknowledged_at__isnull=False)),
+        )
+        .order_by("member_country__name")
+    )
+
+
+@admin.register(Distribution)
+class DistributionAdmin(admin.ModelAdmin):
+    list_display = ["package", "started_at", "started_by", "finished_at", "progress_summary"]
+    list_filter = ["package"]
+    list_select_related = ["package", "started_by"]
+    change_form_template = "recommendations/admin/distribution_progress.html"
+
+    def has_add_permission(self, request):
+        # A distribution starts from its package (admin action or `distribute_package`).
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        pending = Q(deliveries__status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING])
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                delivery_total=Count("deliveries"),
+                delivery_sent=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.SENT)),
+                delivery_failed=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.FAILED)),
+                delivery_pending=Count("deliveries", filter=pending),
+            )
+        )
+
+    @admin.display(description=gettext_lazy("progress"))
+    def progress_summary(self, obj):
+        return _("%(sent)d sent, %(failed)d failed, %(pending)d pending of %(total)d") % {
+            "sent": obj.delivery_sent,
+            "failed": obj.delivery_failed,
+            "pending": obj.delivery_pending,
+            "total": obj.delivery_total,
+        }
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/progress.json", view(self.progress_view), name="recommendations_distribution_progress"),
+            path("<int:pk>/report.csv", view(self.report_view), name="recommendations_distribution_report"),
+            path(
+                "<int:pk>/retry-failed/",
+                view(require_POST(self.retry_failed_view)),
+                name="recommendations_distribution_retry_failed",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _distribution(self, request, pk) -> Distribution:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(Distribution.objects.select_related("package__visit", "started_by"), pk=pk)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        distribution = self._distribution(request, object_id)
+        progress = services.progress_for(distribution.deliveries.all())
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Distribution of %(package)s") % {"package": distribution.package},
+            "distribution": distribution,
+            "progress": progress,
+            "countries": _country_rows(distribution),
+            "can_retry": self.has_change_permission(request, distribution),
+            "progress_url": reverse("admin:recommendations_distribution_progress", args=[distribution.pk]),
+            "report_url": reverse("admin:recommendations_distribution_report", args=[distribution.pk]),
+            "retry_url": reverse("admin:recommendations_distribution_retry_failed", args=[distribution.pk]),
+        }
+        return TemplateResponse(request, self.change_form_template, context)
+
+    def progress_view(self, request, pk):
+        distribution = self._distribution(request, pk)
+        progress = services.progress_for(distribution.deliveries.all())
+        finished_at = Distribution.objects.filter(pk=distribution.pk).values_list("finished_at", flat=True).get()
+        response = JsonResponse(
+            {
+                "total": progress.total,
+                "sent": progress.sent,
+                "failed": progress.failed,
+                "queued": progress.queued,
+                "sending": progress.sending,
+                "pending": progress.pending,
+                "percent": progress.percent,
+                "done": progress.done,
+                "finished_at": finished_at.isoformat() if finished_at else None,
+            }
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def report_view(self, request, pk):
+        distribution = self._distribution(request, pk)
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        filename = (
+            f"delivery-report-{distribution.package.visit.slug}-v{distribution.package.version}-{distribution.pk}.csv"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Cache-Control"] = "no-store"
+        writer = csv.writer(response)
+        writer.writerow(
+            [
+                "country_iso2",
+                "country",
+                "contact",
+                "email",
+                "language",
+                "status",
+                "attempts",
+                "last_error",
+                "sent_at",
+                "first_downloaded_at",
+                "download_count",
+                "acknowledged_at",
+            ]
+        )
+        deliveries = (
+            Delivery.objects.filter(distribution=distribution)
+            .select_related("member_country", "contact")
+            .order_by("member_country__name", "pk")
+        )
+        for d in deliveries.iterator(chunk_size=2000):
+            writer.writerow(
+                [
+                    d.member_country.iso2,
+                    d.member_country.name,
+                    d.contact.name,
+                    d.email,
+                    d.language,
+                    d.status,
+                    d.attempts,
+                    d.last_error,
+                    d.sent_at.isoformat() if d.sent_at else "",
+                    d.first_downloaded_at.isoformat() if d.first_downloaded_at else "",
+                    d.download_count,
+                    d.acknowledged_at.isoformat() if d.acknowledged_at else "",
+                ]
+            )
+        for country in distribution.countries_without_contact:
+            writer.writerow([country["iso2"], country["name"], "", "", "", "no_primary_contact", 0, "", "", "", 0, ""])
+        return response
+
+    def retry_failed_view(self, request, pk):
+        distribution = self._distribution(request, pk)
+        if not self.has_change_permission(request, distribution):
+            raise PermissionDenied
+        count = services.deliveries_retry_failed(distribution=distribution, by=request.user)
+        self.message_user(
+            request,
+            ngettext("%(count)d failed delivery queued again.", "%(count)d failed deliveries queued again.", count)
+            % {"count": count},
+            messages.SUCCESS if count else messages.INFO,
+        )
+        return HttpResponseRedirect(reverse("admin:recommendations_distribution_change", args=[distribution.pk]))
+
+
+class DeliveryEventInline(admin.TabularInline):
+    model = DeliveryEvent
+    extra = 0
+    can_delete = False
+    fields = ["at", "from_status", "to_status", "by", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    """Read-only: deliveries change through the workflow (and "retry failed"), never by hand."""
+
+    list_display = ["email", "member_country", "package", "status", "attempts", "sent_at", "acknowledged_at"]
+    list_filter = ["status", "package"]
+    search_fields = ["email", "member_country__name", "contact__name"]
+    list_select_related = ["member_country", "package"]
+    inlines = [DeliveryEventInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DownloadEvent)
+class DownloadEventAdmin(admin.ModelAdmin):
+    list_display = ["package", "user", "via", "downloaded_at", "client_address"]
+    list_filter = ["via", "package"]
+    list_select_related = ["package", "user"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

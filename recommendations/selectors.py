@@ -1,0 +1,50 @@
+"""Reads of the liaison portal: what a liaison may see is decided here, once."""
+
+from django.db.models import Prefetch
+from django.http import Http404
+
+from programmes.models import Contact
+from programmes.roles import user_is_liaison
+
+from .models import Delivery, RecommendationPackage
+
+
+def liaison_contact(user) -> Contact:
+    """The member-country contact of a signed-in liaison; anyone else learns nothing (404)."""
+    if not (user.is_authenticated and user_is_liaison(user)):
+        raise Http404
+    contact = Contact.objects.select_related("member_country").filter(user=user, is_active=True).first()
+    if contact is None or contact.member_country_id is None:
+        raise Http404
+    return contact
+
+
+def packages_for_country(country_id: int):
+    """Published (or superseded) packages that were addressed to the country, newest first."""
+    return (
+        RecommendationPackage.objects.filter(deliveries__member_country_id=country_id)
+        .exclude(status=RecommendationPackage.Status.DRAFT)
+        .select_related("visit")
+        .prefetch_related(
+            Prefetch(
+                "deliveries",
+                queryset=Delivery.objects.filter(member_country_id=country_id).order_by("-pk"),
+                to_attr="country_deliveries",
+            )
+        )
+        .distinct()
+        .order_by("-published_at", "-pk")
+    )
+
+
+def country_delivery(*, package_id: int, contact: Contact) -> Delivery:
+    """The delivery of a package to the liaison's country; their own one first when there are several."""
+    deliveries = list(
+        Delivery.objects.select_related("package__visit", "member_country")
+        .filter(package_id=package_id, member_country_id=contact.member_country_id)
+        .exclude(package__status=RecommendationPackage.Status.DRAFT)
+        .order_by("-pk")
+    )
+    if not deliveries:
+        raise Http404
+    return next((d for d in deliveries if d.contact_id == contact.pk), deliveries[0])

@@ -1,0 +1,601 @@
+"""Writes and workflows of the recommendations app: publishing, distributing, delivering, tracking.
+
+Distribution follows DESIGN.md section 5: the `Delivery` rows are the outbox and the truth; the
+broker only carries ids. Every step is safe to run twice.
+"""
+
+import hashlib
+import logging
+import smtplib
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Exists, F, Max, OuterRef, Q
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from envcrime.emails import build_templated_email
+from envcrime.pdf import render_pdf
+from meetings.models import Registration
+from programmes.models import Contact, MemberCountry
+
+from .models import Delivery, DeliveryEvent, Distribution, DownloadEvent, Obstacle, Recommendation
+from .models import RecommendationPackage as Package
+
+logger = logging.getLogger(__name__)
+
+LINK_SALT = "recommendations.package-link"
+EMAIL_TEMPLATE_PREFIX = "recommendations/email/package_distributed"
+PDF_TEMPLATE = "recommendations/pdf/package.html"
+# Exponential backoff doubles per attempt; the cap keeps the whole schedule far below the Redis
+# broker's visibility timeout (one hour), after which an unacked message would be redelivered.
+MAX_RETRY_COUNTDOWN_SECONDS = 600
+
+
+class RecommendationsError(Exception):
+    """A rule of the workflow was broken; the message is for the user."""
+
+
+class PackageNotDraft(RecommendationsError):
+    pass
+
+
+class PackageNotPublished(RecommendationsError):
+    pass
+
+
+class PackageIsEmpty(RecommendationsError):
+    pass
+
+
+# --- Publishing -----------------------------------------------------------------------------------
+
+
+def _snapshot_content(package: Package) -> dict:
+    """The frozen content of a package: what the PDF shows, independent of later edits."""
+    visit = package.visit
+    obstacles = list(Obstacle.objects.filter(visit=visit).order_by("order", "pk"))
+    obstacle_numbers = {obstacle.pk: index for index, obstacle in enumerate(obstacles, start=1)}
+    recommendations = Recommendation.objects.filter(visit=visit).prefetch_related("obstacles").order_by("number")
+    registrations = (
+        Registration.objects.filter(visit=visit, status=Registration.Status.CONFIRMED)
+        .select_related("member_country", "organisation")
+        .order_by("member_country__name", "organisation__name", "full_name")
+    )
+    affiliations: dict[str, list[str]] = {}
+    for registration in registrations:
+        names = affiliations.setdefault(str(registration.affiliation), [])
+        # Names appear only with the delegate's consent; the affiliation is always listed.
+        if registration.consent_to_participant_list:
+            names.append(registration.full_name)
+    return {
+        "visit": {
+            "title": visit.title,
+            "slug": visit.slug,
+            "venue": visit.venue,
+            "city": visit.city,
+            "host_country": str(visit.host_country or ""),
+            "start_date": visit.start_date.isoformat(),
+            "end_date": visit.end_date.isoformat(),
+        },
+        "participants": [{"affiliation": key, "names": names} for key, names in affiliations.items()],
+        "obstacles": [
+            {"number": obstacle_numbers[o.pk], "title": o.title, "description": o.description} for o in obstacles
+        ],
+        "recommendations": [
+            {
+                "number": r.number,
+                "title": r.title,
+                "text": r.text,
+                "audience": r.audience,
+                "priority": r.priority,
+                "obstacles": sorted(obstacle_numbers[o.pk] for o in r.obstacles.all() if o.pk in obstacle_numbers),
+            }
+            for r in recommendations
+        ],
+    }
+
+
+def package_document_context(package: Package, content: dict, published_at) -> dict:
+    from datetime import date
+
+    audiences = dict(Recommendation.Audience.choices)
+    priorities = dict(Recommendation.Priority.choices)
+    obstacles_by_number = {o["number"]: o for o in content["obstacles"]}
+    recommendations = [
+        {
+            **r,
+            "audience_label": audiences.get(r["audience"], r["audience"]),
+            "priority_label": priorities.get(r["priority"], r["priority"]),
+            "obstacle_items": [obstacles_by_number[n] for n in r["obstacles"] if n in obstacles_by_number],
+        }
+        for r in content["recommendations"]
+    ]
+    visit = dict(content["visit"])
+    visit["start_date"] = date.fromisoformat(visit["start_date"])
+    visit["end_date"] = date.fromisoformat(visit["end_date"])
+    return {
+        "package": package,
+        "visit": visit,
+        "published_at": published_at,
+        "participants": content["participants"],
+        "obstacles": content["obstacles"],
+        "recommendations": recommendations,
+    }
+
+
+@transaction.atomic
+def package_publish(*, package: Package, by) -> Package:
+    """Snapshot the content, render the PDF once, store it with its checksum, freeze the package.
+
+    An earlier published version of the same visit becomes superseded by this one.
+    """
+    package = Package.objects.select_for_update().select_related("visit").get(pk=package.pk)
+    if package.status != Package.Status.DRAFT:
+        raise PackageNotDraft(_("Only a draft package can be published; this one is already frozen."))
+    content = _snapshot_content(package)
+    if not content["recommendations"]:
+        raise PackageIsEmpty(_("The visit has no recommendations yet: there is nothing to publish."))
+    now = timezone.now()
+    document = render_pdf(PDF_TEMPLATE, package_document_context(package, content, now))
+    package.document.save(package.download_filename, ContentFile(document), save=False)
+    # Should the transaction roll back, the file written above is an orphan, not a lie:
+    # no row points at it.
+    package.content = content
+    package.document_sha256 = hashlib.sha256(document).hexdigest()
+    package.document_size = len(document)
+    package.status = Package.Status.PUBLISHED
+    package.published_at = now
+    package.published_by = by
+    package.save(
+        update_fields=[
+            "content",
+            "document",
+            "document_sha256",
+            "document_size",
+            "status",
+            "published_at",
+            "published_by",
+            "updated_at",
+        ]
+    )
+    superseded = (
+        Package.objects.select_for_update()
+        .filter(visit=package.visit, status=Package.Status.PUBLISHED)
+        .exclude(pk=package.pk)
+    )
+    for older in superseded:
+        older.status = Package.Status.SUPERSEDED
+        older.superseded_by = package
+        older.save(update_fields=["status", "superseded_by", "updated_at"])
+    return package
+
+
+@transaction.atomic
+def package_new_version(*, package: Package) -> Package:
+    """A new draft for the same visit: the way to correct a frozen package."""
+    latest = Package.objects.select_for_update().filter(visit_id=package.visit_id).aggregate(v=Max("version"))["v"]
+    return Package.objects.create(
+        visit_id=package.visit_id,
+        version=(latest or 0) + 1,
+        title=package.title,
+        summary=package.summary,
+    )
+
+
+# --- Personal links ---------------------------------------------------------------------------------
+
+
+def _link_signer() -> signing.TimestampSigner:
+    return signing.TimestampSigner(salt=LINK_SALT)
+
+
+def delivery_link_token(delivery_id: int) -> str:
+    return _link_signer().sign(str(delivery_id))
+
+
+def delivery_id_from_token(token: str) -> int:
+    """Raises `signing.SignatureExpired` (a genuine but old link) or `signing.BadSignature` (tampered)."""
+    max_age = timedelta(days=settings.PACKAGE_LINK_MAX_AGE_DAYS)
+    value = _link_signer().unsign(token, max_age=max_age)
+    try:
+        return int(value)
+    except ValueError as error:  # only reachable with the secret key: still refuse it
+        raise signing.BadSignature("not a delivery id") from error
+
+
+def delivery_link_url(delivery_id: int) -> str:
+    return settings.SITE_URL + reverse("recommendations:link", kwargs={"token": delivery_link_token(delivery_id)})
+
+
+# --- Distribution -------------------------------------------------------------------------------------
+
+
+def _addressed_contacts():
+    """Every active primary contact of every active member country."""
+    return Contact.objects.filter(is_active=True, is_primary=True, member_country__is_active=True)
+
+
+def _countries_without_contact() -> list[dict]:
+    has_contact = Contact.objects.filter(member_country=OuterRef("pk"), is_active=True, is_primary=True)
+    return list(MemberCountry.objects.active().exclude(Exists(has_contact)).order_by("name").values("iso2", "name"))
+
+
+def _enqueue_deliveries(delivery_ids: list[int]) -> None:
+    from .tasks import send_delivery
+
+    if not delivery_ids:
+        return
+    ids = list(delivery_ids)
+    transaction.on_commit(lambda: [send_delivery.delay(delivery_id) for delivery_id in ids])
+
+
+@dataclass(frozen=True)
+class DistributionStart:
+    distribution: Distribution
+    created: int
+    requeued: int
+
+
+@transaction.atomic
+def distribution_start(*, package: Package, started_by=None) -> DistributionStart:
+    """Start (or resume) distributing a published package.
+
+    Contacts that already have a delivery of this package are never addressed again: distributing
+    again reaches only contacts added since. Queued deliveries of earlier runs are enqueued again
+    (resuming), which is harmless because a delivery task claims its row before sending.
+    """
+    package = Package.objects.select_for_update().get(pk=package.pk)
+    if package.status != Package.Status.PUBLISHED:
+        raise PackageNotPublished(_("Only the published version of a package can be distributed."))
+    already = Delivery.objects.filter(package=package, contact=OuterRef("pk"))
+    contacts = list(
+        _addressed_contacts()
+        .exclude(Exists(already))
+        .values_list("pk", "member_country_id", "email", "preferred_language")
+    )
+    requeued = list(
+        Delivery.objects.filter(package=package, status=Delivery.Status.QUEUED).values_list("pk", flat=True)
+    )
+    latest = package.distributions.order_by("-started_at", "-pk").first()
+    if not contacts and latest is not None:
+        _enqueue_deliveries(requeued)
+        return DistributionStart(latest, 0, len(requeued))
+
+    now = timezone.now()
+    distribution = Distribution.objects.create(
+        package=package,
+        started_by=started_by,
+        started_at=now,
+        countries_without_contact=_countries_without_contact(),
+        finished_at=None if contacts else now,
+    )
+    deliveries = Delivery.objects.bulk_create(
+        [
+            Delivery(
+                distribution=distribution,
+                package=package,
+                contact_id=contact_id,
+                member_country_id=country_id,
+                email=email,
+                language=language,
+                queued_at=now,
+            )
+            for contact_id, country_id, email, language in contacts
+        ],
+        batch_size=1000,
+    )
+    _enqueue_deliveries([d.pk for d in deliveries] + requeued)
+    return DistributionStart(distribution, len(deliveries), len(requeued))
+
+
+def distribution_mark_finished_if_done(*, distribution_id: int) -> bool:
+    """Set `finished_at` once no delivery is queued or sending: counted from rows, never from the broker.
+
+    One statement: run after the caller's own change is committed, the last finisher always sees
+    every other finisher's commit, so some call sets it.
+    """
+    pending = Delivery.objects.filter(
+        distribution_id=OuterRef("pk"), status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING]
+    )
+    return bool(
+        Distribution.objects.filter(pk=distribution_id, finished_at__isnull=True)
+        .exclude(Exists(pending))
+        .update(finished_at=timezone.now())
+    )
+
+
+# --- Sending one delivery -------------------------------------------------------------------------
+
+
+class TransientDeliveryError(Exception):
+    """The relay said "try later": the task retries with backoff."""
+
+
+@dataclass(frozen=True)
+class SendOutcome:
+    status: str  # "skipped", "sent", "retry", "failed"
+    countdown: int | None = None
+
+
+def is_transient_smtp_error(error: BaseException) -> bool:
+    """4xx answers, dropped connections and timeouts are worth retrying; 5xx answers are not.
+
+    A 5xx is the relay's final word (unknown mailbox, policy rejection): retrying it only delays
+    the report staff need and can get the sender blocklisted, so it fails at once; staff can retry
+    it after fixing the address.
+    """
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in error.recipients.values()]
+        return bool(codes) and all(400 <= code < 500 for code in codes)
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 400 <= error.smtp_code < 500
+    return isinstance(
+        error,
+        smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError | ConnectionError | TimeoutError | socket.timeout,
+    )
+
+
+def _describe(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"[:2000]
+
+
+def delivery_claim(*, delivery_id: int) -> bool:
+    """queued → sending, as one conditional UPDATE: of two copies of a task message only one wins."""
+    now = timezone.now()
+    return bool(
+        Delivery.objects.filter(pk=delivery_id, status=Delivery.Status.QUEUED).update(
+            status=Delivery.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1, next_attempt_at=None
+        )
+    )
+
+
+def delivery_send(*, delivery_id: int, open_connection: Callable) -> SendOutcome:
+    """Claim the row, send one email, record the outcome. Constant queries.
+
+    `open_connection()` returns an open email backend (a worker reuses one across tasks); it is
+    called after the claim, so an unreachable relay counts as an attempt like any other failure.
+
+    Deliberately not one transaction: the claim must be committed before talking to the relay, so
+    a crash mid-send leaves a `sending` row the sweeper can see; no lock is held while waiting on SMTP.
+    """
+    if not delivery_claim(delivery_id=delivery_id):
+        return SendOutcome("skipped")
+    delivery = Delivery.objects.select_related("package__visit", "contact").get(pk=delivery_id)
+    try:
+        message = build_templated_email(
+            to=[delivery.email],
+            template_prefix=EMAIL_TEMPLATE_PREFIX,
+            context={
+                "delivery": delivery,
+                "package": delivery.package,
+                "visit": delivery.package.visit,
+                "contact": delivery.contact,
+                "link": delivery_link_url(delivery.pk),
+                "link_max_age_days": settings.PACKAGE_LINK_MAX_AGE_DAYS,
+            },
+            language=delivery.language,
+            connection=open_connection(),
+        )
+        message.send(fail_silently=False)
+    except Exception as error:
+        if is_transient_smtp_error(error):
+            return delivery_defer(delivery=delivery, error=error)
+        logger.exception("delivery %s failed permanently", delivery_id)
+        delivery_fail(delivery=delivery, error=error)
+        return SendOutcome("failed")
+    now = timezone.now()
+    Delivery.objects.filter(pk=delivery_id).exclude(status=Delivery.Status.SENT).update(
+        status=Delivery.Status.SENT, sent_at=now, last_error="", next_attempt_at=None
+    )
+    distribution_mark_finished_if_done(distribution_id=delivery.distribution_id)
+    return SendOutcome("sent")
+
+
+def retry_countdown(attempts: int) -> int:
+    base = settings.DELIVERY_RETRY_BACKOFF_SECONDS
+    return min(base * 2 ** max(attempts - 1, 0), MAX_RETRY_COUNTDOWN_SECONDS)
+
+
+@transaction.atomic
+def delivery_defer(*, delivery: Delivery, error: BaseException) -> SendOutcome:
+    """A transient failure: back to queued with a time for the next attempt, or failed when out of attempts."""
+    if delivery.attempts >= settings.DELIVERY_MAX_ATTEMPTS:
+        delivery_fail(delivery=delivery, error=error)
+        return SendOutcome("failed")
+    countdown = retry_countdown(delivery.attempts)
+    Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(
+        status=Delivery.Status.QUEUED,
+        next_attempt_at=timezone.now() + timedelta(seconds=countdown),
+        last_error=_describe(error),
+    )
+    DeliveryEvent.objects.create(
+        delivery=delivery,
+        from_status=Delivery.Status.SENDING,
+        to_status=Delivery.Status.QUEUED,
+        note=(
+            _("Attempt %(attempt)d failed, retrying in %(seconds)d s: %(error)s")
+            % {"attempt": delivery.attempts, "seconds": countdown, "error": _describe(error)}
+        )[:500],
+    )
+    return SendOutcome("retry", countdown)
+
+
+@transaction.atomic
+def delivery_fail(*, delivery: Delivery, error: BaseException) -> None:
+    Delivery.objects.filter(pk=delivery.pk).exclude(status=Delivery.Status.SENT).update(
+        status=Delivery.Status.FAILED, last_error=_describe(error), next_attempt_at=None
+    )
+    DeliveryEvent.objects.create(
+        delivery=delivery,
+        from_status=Delivery.Status.SENDING,
+        to_status=Delivery.Status.FAILED,
+        note=(_("Attempt %(attempt)d failed: %(error)s") % {"attempt": delivery.attempts, "error": _describe(error)})[
+            :500
+        ],
+    )
+    transaction.on_commit(lambda: distribution_mark_finished_if_done(distribution_id=delivery.distribution_id))
+
+
+# --- Recovery ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def deliveries_retry_failed(*, distribution: Distribution, by) -> int:
+    """Staff asked to try the failed deliveries again: only those, each recorded with who asked."""
+    failed = list(
+        Delivery.objects.select_for_update()
+        .filter(distribution=distribution, status=Delivery.Status.FAILED)
+        .values_list("pk", flat=True)
+    )
+    if not failed:
+        return 0
+    now = timezone.now()
+    Delivery.objects.filter(pk__in=failed).update(
+        status=Delivery.Status.QUEUED, attempts=0, queued_at=now, next_attempt_at=None, claimed_at=None
+    )
+    DeliveryEvent.objects.bulk_create(
+        [
+            DeliveryEvent(
+                delivery_id=pk,
+                at=now,
+                from_status=Delivery.Status.FAILED,
+                to_status=Delivery.Status.QUEUED,
+                by=by,
+                note=_("Retry requested by staff"),
+            )
+            for pk in failed
+        ]
+    )
+    Distribution.objects.filter(pk=distribution.pk).update(finished_at=None)
+    _enqueue_deliveries(failed)
+    return len(failed)
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    reset: int
+    requeued: int
+    finished: int
+
+
+@transaction.atomic
+def deliveries_sweep(*, now=None) -> SweepResult:
+    """Re-enqueue what a lost message or a killed worker left behind (run by Celery beat).
+
+    `sending` rows claimed longer ago than the stale threshold belong to a dead worker: back to
+    queued. `queued` rows whose due time passed the threshold have no live message: enqueue again.
+    Their due time moves to now, so a row is re-enqueued at most once per threshold even while no
+    worker runs. A re-enqueued row whose email had left before the crash is the one possible
+    duplicate: at most one per task in flight.
+    """
+    now = now or timezone.now()
+    stale = now - timedelta(seconds=settings.DELIVERY_STALE_AFTER_SECONDS)
+    stuck = list(
+        Delivery.objects.select_for_update(skip_locked=True)
+        .filter(status=Delivery.Status.SENDING, claimed_at__lt=stale)
+        .values_list("pk", flat=True)
+    )
+    if stuck:
+        Delivery.objects.filter(pk__in=stuck, status=Delivery.Status.SENDING).update(
+            status=Delivery.Status.QUEUED, next_attempt_at=now
+        )
+        DeliveryEvent.objects.bulk_create(
+            [
+                DeliveryEvent(
+                    delivery_id=pk,
+                    at=now,
+                    from_status=Delivery.Status.SENDING,
+                    to_status=Delivery.Status.QUEUED,
+                    note=_("Claimed too long ago: reset by the sweeper"),
+                )
+                for pk in stuck
+            ]
+        )
+    overdue = list(
+        Delivery.objects.select_for_update(skip_locked=True)
+        .annotate(due_at=Coalesce("next_attempt_at", "queued_at"))
+        .filter(status=Delivery.Status.QUEUED, due_at__lt=stale)
+        .values_list("pk", flat=True)
+    )
+    if overdue:
+        Delivery.objects.filter(pk__in=overdue).update(next_attempt_at=now)
+    _enqueue_deliveries(stuck + overdue)
+    pending = Delivery.objects.filter(
+        distribution_id=OuterRef("pk"), status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING]
+    )
+    finished = Distribution.objects.filter(finished_at__isnull=True).exclude(Exists(pending)).update(finished_at=now)
+    return SweepResult(len(stuck), len(overdue), finished)
+
+
+# --- Progress and reports -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Progress:
+    total: int
+    queued: int
+    sending: int
+    sent: int
+    failed: int
+
+    @property
+    def pending(self) -> int:
+        return self.queued + self.sending
+
+    @property
+    def done(self) -> bool:
+        return self.pending == 0
+
+    @property
+    def percent(self) -> int:
+        return round(100 * (self.sent + self.failed) / self.total) if self.total else 100
+
+
+def progress_for(deliveries) -> Progress:
+    from django.db.models import Count
+
+    counts = deliveries.aggregate(
+        total=Count("pk"),
+        **{status: Count("pk", filter=Q(status=status)) for status in Delivery.Status.values},
+    )
+    return Progress(counts["total"], counts["queued"], counts["sending"], counts["sent"], counts["failed"])
+
+
+# --- The liaison's side ---------------------------------------------------------------------------
+
+
+def download_record(*, delivery: Delivery, user, via: str, client_address: str | None) -> DownloadEvent:
+    """Every download is recorded; the delivery keeps the first time and a count for the report."""
+    now = timezone.now()
+    event = DownloadEvent.objects.create(
+        package_id=delivery.package_id,
+        delivery=delivery,
+        user=user if user is not None and user.is_authenticated else None,
+        downloaded_at=now,
+        via=via,
+        client_address=client_address,
+    )
+    Delivery.objects.filter(pk=delivery.pk).update(
+        download_count=F("download_count") + 1, first_downloaded_at=Coalesce("first_downloaded_at", now)
+    )
+    return event
+
+
+@transaction.atomic
+def delivery_acknowledge(*, delivery: Delivery, user) -> Delivery:
+    """The liaison confirms receipt; the first acknowledgement stands."""
+    delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
+    if delivery.acknowledged_at is None:
+        delivery.acknowledged_at = timezone.now()
+        delivery.acknowledged_by = user if user is not None and user.is_authenticated else None
+        delivery.save(update_fields=["acknowledged_at", "acknowledged_by"])
+    return delivery

@@ -1,4 +1,8 @@
+import datetime
+import zoneinfo
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -6,6 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from programmes.models import Language, MemberCountry, Organisation, Programme, TimestampedModel
+
+
+def validate_time_zone(value):
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("Enter a time zone name such as Europe/Paris."), code="invalid_time_zone")
 
 
 class Visit(TimestampedModel):
@@ -31,6 +40,14 @@ class Visit(TimestampedModel):
         blank=True,
         related_name="hosted_visits",
         verbose_name=_("host country"),
+    )
+    # Agenda times are wall-clock times at the venue; calendar files need the zone to place them.
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="Europe/Paris",
+        validators=[validate_time_zone],
+        help_text=_("Time zone of the venue, e.g. Europe/Paris; agenda times are local times."),
     )
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
@@ -66,6 +83,17 @@ class Visit(TimestampedModel):
     def is_open_for_registration(self, now=None) -> bool:
         now = now or timezone.now()
         return self.status == self.Status.OPEN and self.registration_opens_at <= now < self.registration_closes_at
+
+    @property
+    def days(self) -> list:
+        return [
+            self.start_date + datetime.timedelta(days=offset)
+            for offset in range((self.end_date - self.start_date).days + 1)
+        ]
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
 
 
 class AgendaItem(models.Model):
@@ -170,6 +198,20 @@ class Registration(TimestampedModel):
             models.CheckConstraint(
                 condition=Q(departure_date__gte=F("arrival_date")), name="registration_departs_after_arrival"
             ),
+            # The waiting list is served in `waitlisted_at` order: a waitlisted row without it would be lost.
+            models.CheckConstraint(
+                condition=~Q(status="waitlisted") | Q(waitlisted_at__isnull=False),
+                name="registration_waitlisted_has_timestamp",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="confirmed") | Q(confirmed_at__isnull=False),
+                name="registration_confirmed_has_timestamp",
+            ),
+            # The invitation letter states the nationality; a letter without it is useless at a consulate.
+            models.CheckConstraint(
+                condition=Q(needs_visa_letter=False) | ~Q(nationality=""),
+                name="registration_visa_letter_needs_nationality",
+            ),
         ]
         indexes = [models.Index(fields=["visit", "status", "waitlisted_at"], name="registration_queue_idx")]
 
@@ -180,9 +222,21 @@ class Registration(TimestampedModel):
     def affiliation(self):
         return self.member_country or self.organisation
 
+    @property
+    def may_download_visa_letter(self) -> bool:
+        return self.status == self.Status.CONFIRMED and self.needs_visa_letter
+
+    @property
+    def is_cancellable(self) -> bool:
+        return self.status in (self.Status.PENDING, self.Status.CONFIRMED, self.Status.WAITLISTED)
+
 
 class RegistrationStatusChange(models.Model):
-    """Audit trail: every change of a registration's status, by whom (None: the delegate or the system)."""
+    """Audit trail: every change of a registration's status.
+
+    `changed_by` is the staff user for staff actions, the delegate for their own submission or
+    cancellation, and None for the system (a promotion from the waiting list).
+    """
 
     registration = models.ForeignKey(
         Registration, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("registration")

@@ -6,7 +6,12 @@ app_name = "meetings"
 
 urlpatterns = [
     path("", views.visit_list, name="visit_list"),
-    path("past/", views.visit_list, name="past_visits"),
-    path("mine/", views.visit_list, name="my_registrations"),
-    path("<slug:slug>/", views.visit_list, name="visit_detail"),
+    path("past/", views.past_visits, name="past_visits"),
+    path("mine/", views.my_registrations, name="my_registrations"),
+    path("mine/<int:pk>/cancel/", views.registration_cancel, name="registration_cancel"),
+    path("mine/<int:pk>/invitation-letter.pdf", views.visa_letter, name="visa_letter"),
+    path("<slug:slug>/", views.visit_detail, name="visit_detail"),
+    path("<slug:slug>/register/", views.register, name="register"),
+    path("<slug:slug>/calendar.ics", views.visit_calendar, name="visit_calendar"),
+    path("<slug:slug>/participants/", views.participants, name="participants"),
 ]

@@ -1,5 +1,180 @@
-from django.http import HttpResponse
+import logging
+
+from allauth.account.models import EmailAddress
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from programmes.models import Language
+
+from . import selectors, services
+from .documents import build_visa_letter, build_visit_calendar, calendar_filename, visa_letter_filename
+from .forms import RegistrationForm
+from .models import Registration, Visit
+
+logger = logging.getLogger(__name__)
 
 
-def visit_list(request, **kwargs):  # placeholder until the visits issue lands
-    return HttpResponse("visits")
+def _visit_or_404(slug: str) -> Visit:
+    try:
+        return selectors.visit_for_page(slug)
+    except Visit.DoesNotExist as error:
+        raise Http404 from error
+
+
+def _request_language() -> str:
+    code = (translation.get_language() or "").split("-")[0]
+    return code if code in Language.values else Language.ENGLISH
+
+
+def _download(content: bytes, *, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    # The server chooses the name; nothing the user typed ends up in the header.
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def visit_list(request):
+    return render(request, "meetings/visit_list.html", {"visits": list(selectors.upcoming_visits())})
+
+
+def past_visits(request):
+    return render(request, "meetings/past_visits.html", {"visits": list(selectors.past_visits())})
+
+
+def visit_detail(request, slug):
+    visit = _visit_or_404(slug)
+    registration = None
+    if request.user.is_authenticated:
+        registration = Registration.objects.filter(visit=visit, delegate=request.user).first()
+    context = {
+        "visit": visit,
+        "agenda": selectors.agenda_by_day(visit),
+        "seats_left": selectors.seats_left(visit),
+        "is_open": visit.is_open_for_registration(),
+        "registration": registration,
+        "waitlist_position": selectors.waitlist_position(registration) if registration else None,
+    }
+    return render(request, "meetings/visit_detail.html", context)
+
+
+def visit_calendar(request, slug):
+    visit = _visit_or_404(slug)
+    return _download(
+        build_visit_calendar(visit, language=_request_language()),
+        filename=calendar_filename(visit),
+        content_type="text/calendar; charset=utf-8",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def register(request, slug):
+    visit = _visit_or_404(slug)
+    if not EmailAddress.objects.filter(user=request.user, verified=True).exists():
+        messages.error(request, _("Please verify your email address before registering."))
+        return redirect("account_email")
+    existing = Registration.objects.filter(visit=visit, delegate=request.user).first()
+    if existing is not None and existing.status != Registration.Status.CANCELLED:
+        messages.info(request, _("You are already registered for this visit."))
+        return redirect("meetings:my_registrations")
+    if not visit.is_open_for_registration():
+        messages.error(request, _("Registration for this visit is closed."))
+        return redirect(visit)
+
+    if request.method == "POST":
+        form = RegistrationForm(request.POST, visit=visit)
+        if form.is_valid():
+            try:
+                registration = services.registration_submit(
+                    visit=visit, user=request.user, data=form.to_data(language=_request_language())
+                )
+            except (services.RegistrationClosed, services.AlreadyRegistered) as error:
+                messages.error(request, error.message)
+                return redirect("meetings:my_registrations" if isinstance(error, services.AlreadyRegistered) else visit)
+            except services.RegistrationError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _status_message(registration))
+                return redirect("meetings:my_registrations")
+    else:
+        form = RegistrationForm(visit=visit, initial=RegistrationForm.initial_for(visit=visit, user=request.user))
+    return render(
+        request,
+        "meetings/register.html",
+        {"visit": visit, "form": form, "seats_left": selectors.seats_left(visit)},
+    )
+
+
+def _status_message(registration: Registration) -> str:
+    if registration.status == Registration.Status.CONFIRMED:
+        return _("Your seat is confirmed. A confirmation email with the calendar file is on its way.")
+    if registration.status == Registration.Status.WAITLISTED:
+        return _(
+            "The visit is full: you are number %(position)s on the waiting list. "
+            "We will email you as soon as a seat is yours."
+        ) % {"position": selectors.waitlist_position(registration)}
+    return _("Your registration was received. Programme staff will review it and email you their decision.")
+
+
+@login_required
+def my_registrations(request):
+    registrations = list(selectors.registrations_of(request.user))
+    for registration in registrations:
+        registration.agenda = selectors.agenda_by_day(registration.visit)
+        registration.position = selectors.waitlist_position(registration)
+    return render(request, "meetings/my_registrations.html", {"registrations": registrations})
+
+
+def _own_registration_or_404(request, pk: int, **filters) -> Registration:
+    # Somebody else's registration is a 404: its existence is nobody else's business.
+    return get_object_or_404(
+        Registration.objects.select_related("visit", "visit__host_country", "visit__programme"),
+        pk=pk,
+        delegate=request.user,
+        **filters,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def registration_cancel(request, pk):
+    registration = _own_registration_or_404(request, pk)
+    if request.method == "POST":
+        try:
+            services.registration_cancel(registration=registration, by=request.user)
+        except services.RegistrationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, _("Your registration for %(visit)s is cancelled.") % {"visit": registration.visit.title}
+            )
+        return redirect("meetings:my_registrations")
+    if not registration.is_cancellable:
+        messages.info(request, _("This registration cannot be cancelled any more."))
+        return redirect("meetings:my_registrations")
+    return render(request, "meetings/registration_cancel.html", {"registration": registration})
+
+
+@login_required
+def visa_letter(request, pk):
+    registration = _own_registration_or_404(request, pk, status=Registration.Status.CONFIRMED, needs_visa_letter=True)
+    logger.info("visa invitation letter of registration %s downloaded by user %s", registration.pk, request.user.pk)
+    return _download(
+        build_visa_letter(registration), filename=visa_letter_filename(registration), content_type="application/pdf"
+    )
+
+
+@login_required
+def participants(request, slug):
+    visit = _visit_or_404(slug)
+    return render(
+        request,
+        "meetings/participants.html",
+        {"visit": visit, "participants": list(selectors.public_participants(visit))},
+    )

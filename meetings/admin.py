@@ -1,0 +1,322 @@
+import datetime
+
+from django.contrib import admin, messages
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html_join
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin
+from import_export.formats.base_formats import CSV, XLSX
+
+from programmes.models import Organisation
+
+from . import selectors, services
+from .models import AgendaItem, Attendance, Registration, RegistrationStatusChange, Visit
+from .resources import PublicParticipantResource, RegistrationResource
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 1
+    fields = ["date", "start_time", "end_time", "kind", "title", "location", "speaker", "description"]
+
+
+@admin.register(Visit)
+class VisitAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "start_date",
+        "end_date",
+        "status",
+        "capacity",
+        "confirmed",
+        "pending",
+        "waitlisted",
+        "seats_left",
+        "check_in_links",
+    ]
+    list_filter = ["status", "requires_approval"]
+    search_fields = ["title", "city", "venue"]
+    prepopulated_fields = {"slug": ["title"]}
+    date_hierarchy = "start_date"
+    inlines = [AgendaItemInline]
+    list_select_related = ["host_country"]
+    fieldsets = [
+        (None, {"fields": ["programme", "title", "slug", "status", "description", "summary"]}),
+        (_("Place and dates"), {"fields": ["venue", "city", "host_country", "time_zone", "start_date", "end_date"]}),
+        (
+            _("Registration"),
+            {"fields": ["capacity", "requires_approval", "registration_opens_at", "registration_closes_at"]},
+        ),
+    ]
+
+    def get_queryset(self, request):
+        # One query for the whole seats summary: counts are annotations, never per-row queries.
+        return selectors.with_seat_counts(super().get_queryset(request))
+
+    @admin.display(description=_("confirmed"), ordering="confirmed_count")
+    def confirmed(self, visit):
+        return visit.confirmed_count
+
+    @admin.display(description=_("pending"), ordering="pending_count")
+    def pending(self, visit):
+        return visit.pending_count
+
+    @admin.display(description=_("waitlisted"), ordering="waitlisted_count")
+    def waitlisted(self, visit):
+        return visit.waitlisted_count
+
+    @admin.display(description=_("seats left"), ordering="seats_left")
+    def seats_left(self, visit):
+        return visit.seats_left
+
+    @admin.display(description=_("attendance check-in"))
+    def check_in_links(self, visit):
+        return format_html_join(
+            " ",
+            '<a href="{}">{}</a>',
+            (
+                (reverse("admin:meetings_visit_check_in", args=[visit.pk, day.isoformat()]), day.strftime("%d/%m"))
+                for day in visit.days
+            ),
+        )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "capacity" in form.changed_data:
+            promoted = services.visit_fill_from_waitlist(visit=obj)
+            if promoted:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d delegate was promoted from the waiting list.",
+                        "%(count)d delegates were promoted from the waiting list.",
+                        len(promoted),
+                    )
+                    % {"count": len(promoted)},
+                    messages.SUCCESS,
+                )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/check-in/<str:day>/",
+                self.admin_site.admin_view(self.check_in_view),
+                name="meetings_visit_check_in",
+            ),
+            *super().get_urls(),
+        ]
+
+    def check_in_view(self, request, pk, day):
+        """Tick who is in the room on one day of the visit; records who checked them in and when."""
+        visit = get_object_or_404(Visit, pk=pk)
+        if not self.has_change_permission(request, visit):
+            raise Http404
+        try:
+            date = datetime.date.fromisoformat(day)
+        except ValueError as error:
+            raise Http404 from error
+        if date not in visit.days:
+            raise Http404
+        if request.method == "POST":
+            try:
+                present = [int(value) for value in request.POST.getlist("present")]
+                outcome = services.attendance_record(
+                    visit=visit, date=date, present_registration_ids=present, by=request.user
+                )
+            except (ValueError, services.RegistrationError) as error:
+                return HttpResponseBadRequest(getattr(error, "message", gettext("Invalid check-in.")))
+            self.message_user(
+                request,
+                gettext("Attendance saved: %(added)d checked in, %(removed)d unchecked.")
+                % {"added": outcome.checked_in, "removed": outcome.unchecked},
+                messages.SUCCESS,
+            )
+            return redirect(request.path)
+        attendances = {
+            attendance.registration_id: attendance
+            for attendance in Attendance.objects.filter(registration__visit=visit, date=date).select_related(
+                "checked_in_by"
+            )
+        }
+        registrations = list(
+            Registration.objects.filter(visit=visit, status=Registration.Status.CONFIRMED)
+            .select_related("member_country", "organisation")
+            .order_by("full_name", "pk")
+        )
+        for registration in registrations:
+            registration.attendance = attendances.get(registration.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Check-in: %(visit)s, %(day)s") % {"visit": visit.title, "day": date.isoformat()},
+            "visit": visit,
+            "date": date,
+            "days": visit.days,
+            "registrations": registrations,
+            "present_count": len(attendances),
+        }
+        return TemplateResponse(request, "meetings/admin/check_in.html", context)
+
+
+class AffiliationKindFilter(admin.SimpleListFilter):
+    title = _("affiliation kind")
+    parameter_name = "affiliation"
+
+    def lookups(self, request, model_admin):
+        return [("country", _("Member country")), *Organisation.Kind.choices]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "country":
+            return queryset.filter(member_country__isnull=False)
+        if value in Organisation.Kind.values:
+            return queryset.filter(organisation__kind=value)
+        return queryset
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = RegistrationStatusChange
+    extra = 0
+    can_delete = False
+    fields = ["changed_at", "from_status", "to_status", "changed_by", "note"]
+    readonly_fields = fields
+    verbose_name_plural = _("status history")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    extra = 0
+    can_delete = False
+    fields = ["date", "checked_in_at", "checked_in_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Registration)
+class RegistrationAdmin(ExportMixin, admin.ModelAdmin):
+    resource_classes = [RegistrationResource, PublicParticipantResource]
+    export_formats = [CSV, XLSX]
+    list_display = [
+        "full_name",
+        "visit",
+        "affiliation_display",
+        "status",
+        "submitted_at",
+        "needs_visa_letter",
+        "consent_to_participant_list",
+    ]
+    list_filter = ["visit", "status", AffiliationKindFilter, "needs_visa_letter"]
+    list_select_related = ["visit", "member_country", "organisation"]
+    search_fields = ["full_name", "delegate__email", "job_title", "member_country__name", "organisation__short_name"]
+    date_hierarchy = "submitted_at"
+    actions = ["confirm_selected", "decline_selected", "waitlist_selected"]
+    inlines = [StatusChangeInline, AttendanceInline]
+    # The status only changes through the actions below (services: lock, capacity, history, emails).
+    readonly_fields = [
+        "visit",
+        "delegate",
+        "status",
+        "language",
+        "submitted_at",
+        "confirmed_at",
+        "waitlisted_at",
+        "declined_at",
+        "cancelled_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["visit", "delegate", "status", "language"]}),
+        (
+            _("Delegate"),
+            {"fields": ["full_name", "job_title", "responsibilities", "member_country", "organisation"]},
+        ),
+        (
+            _("Travel and visa"),
+            {"fields": ["arrival_date", "departure_date", "needs_visa_letter", "nationality", "passport_number"]},
+        ),
+        (_("Needs and consent"), {"fields": ["dietary_needs", "accessibility_needs", "consent_to_participant_list"]}),
+        (_("Timeline"), {"fields": ["submitted_at", "confirmed_at", "waitlisted_at", "declined_at", "cancelled_at"]}),
+    ]
+
+    def has_add_permission(self, request):
+        # Registrations are made by delegates on the portal, where the rules and emails apply.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting would erase the status history; decline instead.
+        return False
+
+    @admin.display(description=_("represents"), ordering="member_country__name")
+    def affiliation_display(self, registration):
+        return registration.affiliation
+
+    def _report(self, request, outcome: services.BulkOutcome, done_message: str):
+        if outcome.done:
+            self.message_user(request, done_message % {"count": len(outcome.done)}, messages.SUCCESS)
+        for refusal in outcome.refused:
+            self.message_user(request, refusal, messages.WARNING)
+        if not outcome.done and not outcome.refused:
+            self.message_user(request, gettext("Nothing to do."), messages.INFO)
+
+    @admin.action(description=_("Confirm the selected registrations (within capacity)"))
+    def confirm_selected(self, request, queryset):
+        outcome = services.registrations_confirm(
+            registration_ids=list(queryset.values_list("pk", flat=True)), by=request.user
+        )
+        self._report(
+            request,
+            outcome,
+            ngettext("%(count)d registration confirmed.", "%(count)d registrations confirmed.", len(outcome.done)),
+        )
+
+    @admin.action(description=_("Decline the selected registrations"))
+    def decline_selected(self, request, queryset):
+        outcome = services.registrations_decline(
+            registration_ids=list(queryset.values_list("pk", flat=True)), by=request.user
+        )
+        self._report(
+            request,
+            outcome,
+            ngettext("%(count)d registration declined.", "%(count)d registrations declined.", len(outcome.done)),
+        )
+
+    @admin.action(description=_("Move the selected pending registrations to the waiting list"))
+    def waitlist_selected(self, request, queryset):
+        outcome = services.registrations_waitlist(
+            registration_ids=list(queryset.values_list("pk", flat=True)), by=request.user
+        )
+        self._report(
+            request,
+            outcome,
+            ngettext(
+                "%(count)d registration moved to the waiting list.",
+                "%(count)d registrations moved to the waiting list.",
+                len(outcome.done),
+            ),
+        )
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(admin.ModelAdmin):
+    list_display = ["registration", "date", "checked_in_at", "checked_in_by"]
+    list_filter = ["registration__visit", "date"]
+    list_select_related = ["registration", "registration__visit", "checked_in_by"]
+    readonly_fields = ["registration", "date", "checked_in_at", "checked_in_by"]
+
+    def has_add_permission(self, request):
+        # Check-in happens on the per-day page of the visit, which records who did it.
+        return False

@@ -1,0 +1,74 @@
+"""The emails of the registration workflow, built and sent (called by the tasks in tasks.py)."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from envcrime.emails import Attachment, send_templated_email
+
+from .documents import build_visit_calendar, calendar_filename
+from .models import Registration
+from .selectors import waitlist_position
+
+REGISTRATION_EVENTS = ("received", "confirmed", "waitlisted", "promoted", "declined", "cancelled")
+# The calendar file goes with the news that the delegate has a seat.
+EVENTS_WITH_CALENDAR = ("confirmed", "promoted")
+
+
+def send_registration_email(registration: Registration, event: str) -> None:
+    if event not in REGISTRATION_EVENTS:
+        raise ValueError(f"unknown registration email {event!r}")
+    visit = registration.visit
+    context = {
+        "registration": registration,
+        "visit": visit,
+        "visit_url": settings.SITE_URL + visit.get_absolute_url(),
+        "my_registrations_url": settings.SITE_URL + reverse("meetings:my_registrations"),
+        "waitlist_position": waitlist_position(registration) if event == "waitlisted" else None,
+    }
+    attachments = []
+    if event in EVENTS_WITH_CALENDAR:
+        attachments.append(
+            Attachment(
+                calendar_filename(visit),
+                build_visit_calendar(visit, language=registration.language),
+                "text/calendar",
+            )
+        )
+    send_templated_email(
+        to=[registration.delegate.email],
+        template_prefix=f"meetings/email/registration_{event}",
+        context=context,
+        language=registration.language,
+        attachments=attachments,
+    )
+
+
+def staff_recipients() -> list[str]:
+    if settings.STAFF_NOTIFICATION_EMAILS:
+        return list(settings.STAFF_NOTIFICATION_EMAILS)
+    return list(
+        get_user_model()
+        .objects.filter(is_staff=True, is_active=True)
+        .exclude(email="")
+        .order_by("email")
+        .values_list("email", flat=True)
+    )
+
+
+def send_staff_pending_notice(registration: Registration) -> None:
+    recipients = staff_recipients()
+    if not recipients:
+        return
+    send_templated_email(
+        to=recipients,
+        template_prefix="meetings/email/staff_registration_pending",
+        context={
+            "registration": registration,
+            "visit": registration.visit,
+            "review_url": settings.SITE_URL
+            + reverse("admin:meetings_registration_changelist")
+            + f"?visit__id__exact={registration.visit_id}&status__exact=pending",
+        },
+        language=settings.LANGUAGE_CODE,
+    )

@@ -388,10 +388,14 @@ def delivery_send(*, delivery_id: int, open_connection: Callable) -> SendOutcome
         message.send(fail_silently=False)
     except Exception as error:
         if is_transient_smtp_error(error):
-            return delivery_defer(delivery=delivery, error=error)
-        logger.exception("delivery %s failed permanently", delivery_id)
-        delivery_fail(delivery=delivery, error=error)
-        return SendOutcome("failed")
+            outcome = delivery_defer(delivery=delivery, error=error)
+        else:
+            logger.exception("delivery %s failed permanently", delivery_id)
+            delivery_fail(delivery=delivery, error=error)
+            outcome = SendOutcome("failed")
+        if outcome.status == "failed":
+            distribution_mark_finished_if_done(distribution_id=delivery.distribution_id)
+        return outcome
     now = timezone.now()
     Delivery.objects.filter(pk=delivery_id).exclude(status=Delivery.Status.SENT).update(
         status=Delivery.Status.SENT, sent_at=now, last_error="", next_attempt_at=None
@@ -442,7 +446,6 @@ def delivery_fail(*, delivery: Delivery, error: BaseException) -> None:
             :500
         ],
     )
-    transaction.on_commit(lambda: distribution_mark_finished_if_done(distribution_id=delivery.distribution_id))
 
 
 # --- Recovery ------------------------------------------------------------------------------------

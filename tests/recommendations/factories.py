@@ -7,8 +7,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from programmes.models import Contact, MemberCountry
-from recommendations.models import Obstacle, Recommendation, RecommendationPackage
 from programmes.roles import DELEGATE, PROGRAMME_STAFF
+from recommendations.models import Obstacle, Recommendation, RecommendationPackage
 from tests.factories import UserFactory, VisitFactory
 
 # Enough bytes to stand in for a document where a test is not about the PDF itself.

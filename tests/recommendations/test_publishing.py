@@ -31,11 +31,15 @@ def visit_with_recommendations():
     RecommendationFactory(
         visit=visit, number=3, title="Review past operations together", obstacles=[communication, access]
     )
-    RegistrationFactory(visit=visit, delegate=delegate_user(), full_name="Amina Odhiambo", consent_to_participant_list=True)
+    RegistrationFactory(
+        visit=visit, delegate=delegate_user(), full_name="Amina Odhiambo", consent_to_participant_list=True
+    )
     RegistrationFactory(
         visit=visit,
         delegate=delegate_user(),
-        member_country=member_country("NP"), full_name="Hidden Person", consent_to_participant_list=False
+        member_country=member_country("NP"),
+        full_name="Hidden Person",
+        consent_to_participant_list=False,
     )
     return visit
 

@@ -1,0 +1,270 @@
+"""Distribution services in-process, against the real SMTP server fixture (the worker tests run them in Celery)."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core.mail import get_connection
+from django.utils import timezone
+
+from programmes.models import Contact, MemberCountry
+from recommendations import services
+from recommendations.models import Delivery, DeliveryEvent, Distribution
+from tests.factories import ContactFactory, member_country
+
+from .factories import DraftPackageFactory, primary_contacts_for_every_country, published_package, staff_user
+
+pytestmark = pytest.mark.django_db
+
+
+def _send(delivery_id):
+    return services.delivery_send(delivery_id=delivery_id, open_connection=get_connection)
+
+
+def test_starting_creates_one_delivery_per_active_primary_contact_and_lists_countries_without_one(
+    django_capture_on_commit_callbacks,
+):
+    package = published_package()
+    primary_contacts_for_every_country(exclude_iso2=("NP", "TH"))
+    ContactFactory(member_country=member_country("KE"), is_primary=False)  # not the primary: not addressed
+    ContactFactory(member_country=member_country("KE"), is_primary=True, is_active=False)  # inactive
+    MemberCountry.objects.filter(iso2="GB").update(is_active=False)  # left the organisation
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        started = services.distribution_start(package=package, started_by=staff_user())
+
+    active = MemberCountry.objects.active().count()
+    assert started.created == active - 2 == Delivery.objects.filter(distribution=started.distribution).count()
+    assert not Delivery.objects.filter(member_country__iso2="GB").exists()
+    assert {c["iso2"] for c in started.distribution.countries_without_contact} == {"NP", "TH"}
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"queued"}
+    assert len(callbacks) == 1, "one on-commit hook enqueues every delivery"
+    assert started.distribution.finished_at is None
+
+
+def test_distributing_again_reaches_only_contacts_added_since(django_capture_on_commit_callbacks, smtp_server):
+    package = published_package()
+    primary_contacts_for_every_country(exclude_iso2=("NP",))
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.distribution_start(package=package)
+    assert len(smtp_server.messages) == first.created
+    first.distribution.refresh_from_db()
+    assert first.distribution.finished_at is not None
+
+    newcomer = ContactFactory(member_country=member_country("NP"), is_primary=True, email="np@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        second = services.distribution_start(package=package)
+
+    assert second.created == 1 and second.distribution != first.distribution
+    assert second.distribution.countries_without_contact == []
+    assert len(smtp_server.messages) == first.created + 1
+    assert smtp_server.messages[-1].rcpt_tos == [newcomer.email]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        third = services.distribution_start(package=package)
+    assert third.created == 0 and third.distribution == second.distribution
+    assert len(smtp_server.messages) == first.created + 1
+
+
+def test_only_a_published_package_is_distributed():
+    with pytest.raises(services.PackageNotPublished):
+        services.distribution_start(package=DraftPackageFactory())
+
+
+def test_an_email_in_the_contacts_language_with_a_personal_link(smtp_server, client):
+    package = published_package(title="Lyon recommendations")
+    contact = ContactFactory(member_country=member_country("FR"), is_primary=True, preferred_language="fr")
+    services.distribution_start(package=package)
+    delivery = Delivery.objects.get(contact=contact)
+    assert delivery.language == "fr"
+
+    assert _send(delivery.pk).status == "sent"
+
+    (message,) = smtp_server.messages
+    assert message.rcpt_tos == [contact.email]
+    assert "Lyon recommendations" in message.subject
+    assert package.document_sha256 in message.text()
+    link = re.search(r"http://\S+/packages/link/\S+/", message.text()).group(0)
+    assert link in message.html()
+    response = client.get(link.removeprefix("http://127.0.0.1:8000"))
+    assert response.status_code == 200
+    assert package.title in response.content.decode()
+
+
+def test_sending_one_delivery_takes_a_constant_number_of_queries(smtp_server, django_assert_num_queries):
+    package = published_package()
+    primary_contacts_for_every_country()
+    services.distribution_start(package=package)
+    first, second, *_rest = Delivery.objects.order_by("pk").values_list("pk", flat=True)
+    # claim, load with its package, visit and contact, mark sent, finish-if-done
+    with django_assert_num_queries(4):
+        assert _send(first).status == "sent"
+    with django_assert_num_queries(4):
+        assert _send(second).status == "sent"
+
+
+def test_a_delivery_already_sent_or_claimed_is_never_sent_again(smtp_server, django_assert_num_queries):
+    package = published_package()
+    contact = ContactFactory(member_country=member_country("KE"), is_primary=True)
+    services.distribution_start(package=package)
+    delivery = Delivery.objects.get(contact=contact)
+    assert _send(delivery.pk).status == "sent"
+
+    with django_assert_num_queries(1):
+        assert _send(delivery.pk).status == "skipped", "a duplicate task message is a no-op"
+    assert len(smtp_server.messages) == 1
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("sent", 1)
+
+
+def test_a_transient_refusal_is_retried_with_backoff_then_sent(smtp_server, settings):
+    settings.DELIVERY_RETRY_BACKOFF_SECONDS = 10
+    package = published_package()
+    contact = ContactFactory(member_country=member_country("KE"), is_primary=True, email="busy@example.org")
+    services.distribution_start(package=package)
+    delivery = Delivery.objects.get(contact=contact)
+    smtp_server.refuse("busy@example.org", times=2)
+
+    before = timezone.now()
+    first = _send(delivery.pk)
+    second_try = _send(delivery.pk)
+    assert (first.status, first.countdown) == ("retry", 10)
+    assert second_try.status == "retry" and second_try.countdown == 20, "exponential backoff"
+    delivery.refresh_from_db()
+    assert delivery.status == "queued" and delivery.attempts == 2
+    assert delivery.next_attempt_at >= before + timedelta(seconds=20)
+    assert "451" in delivery.last_error
+
+    assert _send(delivery.pk).status == "sent"
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.last_error) == ("sent", 3, "")
+    assert len(smtp_server.messages_to("busy@example.org")) == 1
+
+
+def test_transient_refusals_fail_after_the_set_attempts(smtp_server, settings):
+    settings.DELIVERY_MAX_ATTEMPTS = 3
+    package = published_package()
+    contact = ContactFactory(member_country=member_country("KE"), is_primary=True, email="gone@example.org")
+    started = services.distribution_start(package=package)
+    smtp_server.refuse("gone@example.org", times=None)
+    delivery = Delivery.objects.get(contact=contact)
+
+    outcomes = [_send(delivery.pk).status for _ in range(3)]
+
+    assert outcomes == ["retry", "retry", "failed"]
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("failed", 3)
+    assert "451" in delivery.last_error
+    assert _send(delivery.pk).status == "skipped"
+    started.distribution.refresh_from_db()
+    assert started.distribution.finished_at is not None, "a failed delivery is no longer pending"
+
+
+def test_a_permanent_refusal_fails_at_once(smtp_server):
+    package = published_package()
+    contact = ContactFactory(member_country=member_country("KE"), is_primary=True, email="nobody@example.org")
+    services.distribution_start(package=package)
+    smtp_server.refuse("nobody@example.org", times=None, code="550 5.1.1 No such user")
+    delivery = Delivery.objects.get(contact=contact)
+
+    assert _send(delivery.pk).status == "failed"
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("failed", 1)
+    assert "550" in delivery.last_error
+    assert DeliveryEvent.objects.filter(delivery=delivery, to_status="failed").exists()
+
+
+def test_an_unreachable_relay_counts_as_an_attempt(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2  # nothing listens
+    package = published_package()
+    contact = ContactFactory(member_country=member_country("KE"), is_primary=True)
+    services.distribution_start(package=package)
+    delivery = Delivery.objects.get(contact=contact)
+
+    assert _send(delivery.pk).status == "retry"
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("queued", 1)
+    assert "Connection" in delivery.last_error or "refused" in delivery.last_error.lower()
+
+
+def test_retry_failed_requeues_and_sends_only_the_failed_ones(smtp_server, django_capture_on_commit_callbacks):
+    package = published_package()
+    primary_contacts_for_every_country()
+    started = services.distribution_start(package=package)
+    smtp_server.refuse("liaison-ke@example.org", times=1, code="550 5.1.1 No such user")
+    smtp_server.refuse("liaison-np@example.org", times=1, code="550 5.1.1 No such user")
+    for pk in Delivery.objects.values_list("pk", flat=True):
+        _send(pk)
+    assert Delivery.objects.filter(status="failed").count() == 2
+    sent_before = len(smtp_server.messages)
+    staff = staff_user()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        count = services.deliveries_retry_failed(distribution=started.distribution, by=staff)
+
+    assert count == 2
+    assert len(smtp_server.messages) == sent_before + 2
+    assert {r for m in smtp_server.messages[sent_before:] for r in m.rcpt_tos} == {
+        "liaison-ke@example.org",
+        "liaison-np@example.org",
+    }
+    assert not Delivery.objects.exclude(status="sent").exists()
+    assert DeliveryEvent.objects.filter(by=staff, from_status="failed", to_status="queued").count() == 2
+    started.distribution.refresh_from_db()
+    assert started.distribution.finished_at is not None
+
+
+def test_the_sweeper_recovers_stale_claims_and_lost_messages_but_leaves_fresh_rows(
+    smtp_server, settings, django_capture_on_commit_callbacks
+):
+    settings.DELIVERY_STALE_AFTER_SECONDS = 60
+    package = published_package()
+    contacts = ContactFactory.create_batch(4, is_primary=False)
+    Contact.objects.filter(pk__in=[c.pk for c in contacts]).update(is_primary=False)
+    distribution = Distribution.objects.create(package=package)
+    long_ago = timezone.now() - timedelta(minutes=5)
+    rows = {
+        name: Delivery.objects.create(
+            distribution=distribution,
+            package=package,
+            contact=contact,
+            member_country=contact.member_country,
+            email=contact.email,
+            status=status,
+            claimed_at=claimed_at,
+            queued_at=queued_at,
+        )
+        for name, contact, status, claimed_at, queued_at in [
+            ("dead_worker", contacts[0], "sending", long_ago, long_ago),
+            ("lost_message", contacts[1], "queued", None, long_ago),
+            ("busy_now", contacts[2], "sending", timezone.now(), long_ago),
+            ("just_queued", contacts[3], "queued", None, timezone.now()),
+        ]
+    }
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = services.deliveries_sweep()
+
+    assert (result.reset, result.requeued) == (1, 1)
+    statuses = {name: Delivery.objects.get(pk=row.pk).status for name, row in rows.items()}
+    assert statuses == {"dead_worker": "sent", "lost_message": "sent", "busy_now": "sending", "just_queued": "queued"}
+    assert sorted(r for m in smtp_server.messages for r in m.rcpt_tos) == sorted([contacts[0].email, contacts[1].email])
+    assert DeliveryEvent.objects.filter(delivery=rows["dead_worker"], to_status="queued").exists()
+
+    # Re-enqueued rows are not re-enqueued again on the next sweep while their message is fresh.
+    Delivery.objects.filter(pk=rows["busy_now"].pk).update(status="queued", next_attempt_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        again = services.deliveries_sweep()
+    assert (again.reset, again.requeued) == (0, 0)
+    assert len(callbacks) == 0
+
+
+def test_the_sweeper_marks_a_completed_distribution_finished():
+    package = published_package()
+    contact = ContactFactory(member_country=member_country("KE"), is_primary=True)
+    started = services.distribution_start(package=package)
+    Delivery.objects.filter(contact=contact).update(status="sent", sent_at=timezone.now())
+    assert services.deliveries_sweep().finished == 1
+    started.distribution.refresh_from_db()
+    assert started.distribution.finished_at is not None

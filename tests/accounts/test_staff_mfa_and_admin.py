@@ -4,8 +4,8 @@ from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.urls import reverse
 
-from tests.accounts.helpers import current_totp_code, sign_in, signed_in_user_id
 from programmes.roles import DELEGATE, PROGRAMME_STAFF
+from tests.accounts.helpers import current_totp_code, sign_in, signed_in_user_id
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -46,9 +46,13 @@ def visit_for_page(slug: str) -> Visit:
 
 
 def agenda_by_day(visit: Visit) -> list[tuple]:
+    """[(day number within the visit, date, items)], days without items left out."""
     # AgendaItem's default ordering is (visit, date, start_time): .all() uses a prefetch when there is one.
     items = visit.agenda_items.all()
-    return [(day, list(day_items)) for day, day_items in groupby(items, key=lambda item: item.date)]
+    return [
+        ((day - visit.start_date).days + 1, day, list(day_items))
+        for day, day_items in groupby(items, key=lambda item: item.date)
+    ]
 
 
 def waitlist_position(registration: Registration) -> int | None:

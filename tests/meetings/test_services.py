@@ -1,0 +1,215 @@
+import datetime
+
+import pytest
+from django.core import mail
+from django.db import IntegrityError
+from django.utils import timezone
+
+from meetings import services
+from meetings.models import Registration, RegistrationStatusChange, Visit
+from tests.factories import OrganisationFactory, VisitFactory, member_country
+
+from .factories import make_delegate, make_registration, make_staff, registration_data
+
+pytestmark = pytest.mark.django_db
+Status = Registration.Status
+
+
+def submit(visit, user=None, **overrides):
+    return services.registration_submit(
+        visit=visit, user=user or make_delegate(), data=registration_data(visit, **overrides)
+    )
+
+
+def waitlisted(visit, *, minutes_ago):
+    return make_registration(
+        visit=visit,
+        status=Status.WAITLISTED,
+        confirmed_at=None,
+        waitlisted_at=timezone.now() - datetime.timedelta(minutes=minutes_ago),
+    )
+
+
+def test_confirmed_at_once_while_seats_remain_then_waitlisted(django_capture_on_commit_callbacks):
+    visit = VisitFactory(capacity=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        first, second, third = submit(visit), submit(visit), submit(visit)
+    assert [first.status, second.status, third.status] == [Status.CONFIRMED, Status.CONFIRMED, Status.WAITLISTED]
+    assert third.waitlisted_at is not None and first.confirmed_at is not None
+    history = RegistrationStatusChange.objects.get(registration=first)
+    assert (history.from_status, history.to_status, history.changed_by) == ("", Status.CONFIRMED, first.delegate)
+    subjects = sorted(message.subject for message in mail.outbox)
+    assert subjects[0].startswith("You are on the waiting list")
+    assert all(s.startswith("Your seat is confirmed") for s in subjects[1:])
+    assert mail.outbox[0].attachments[0][0].endswith(".ics")
+
+
+def test_requires_approval_keeps_pending_and_tells_staff(django_capture_on_commit_callbacks, settings):
+    settings.STAFF_NOTIFICATION_EMAILS = ["review@example.org"]
+    visit = VisitFactory(requires_approval=True, capacity=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = submit(visit)
+    assert registration.status == Status.PENDING
+    assert {tuple(m.to) for m in mail.outbox} == {(registration.delegate.email,), ("review@example.org",)}
+
+
+def test_staff_confirm_beyond_capacity_is_refused():
+    visit = VisitFactory(requires_approval=True, capacity=1)
+    staff = make_staff()
+    first, second = submit(visit), submit(visit)
+    services.registration_confirm(registration=first, by=staff)
+    with pytest.raises(services.VisitFull):
+        services.registration_confirm(registration=second, by=staff)
+    second.refresh_from_db()
+    assert second.status == Status.PENDING
+    change = first.status_changes.last()
+    assert (change.from_status, change.to_status, change.changed_by) == (Status.PENDING, Status.CONFIRMED, staff)
+
+
+def test_bulk_confirm_fills_seats_first_come_first_served_and_reports_the_rest():
+    visit = VisitFactory(requires_approval=True, capacity=2)
+    registrations = [submit(visit) for _ in range(3)]
+    outcome = services.registrations_confirm(registration_ids=[r.pk for r in registrations], by=make_staff())
+    assert [r.pk for r in outcome.done] == [r.pk for r in registrations[:2]]
+    assert len(outcome.refused) == 1 and "full" in outcome.refused[0]
+    assert Registration.objects.filter(visit=visit, status=Status.CONFIRMED).count() == 2
+
+
+def test_cancel_promotes_the_first_waitlisted(django_capture_on_commit_callbacks):
+    visit = VisitFactory(capacity=1)
+    confirmed = make_registration(visit=visit)
+    later = waitlisted(visit, minutes_ago=5)
+    first = waitlisted(visit, minutes_ago=10)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.registration_cancel(registration=confirmed, by=confirmed.delegate)
+    first.refresh_from_db()
+    later.refresh_from_db()
+    assert first.status == Status.CONFIRMED and later.status == Status.WAITLISTED
+    promotion = first.status_changes.get()
+    assert (promotion.from_status, promotion.changed_by) == (Status.WAITLISTED, None)
+    assert {m.subject.split(":")[0] for m in mail.outbox} == {"Registration cancelled", "A seat is yours"}
+    promoted_mail = next(m for m in mail.outbox if m.to == [first.delegate.email])
+    assert promoted_mail.attachments[0][2] == "text/calendar"
+
+
+def test_decline_of_confirmed_promotes_too():
+    visit = VisitFactory(capacity=1)
+    confirmed = make_registration(visit=visit)
+    queued = waitlisted(visit, minutes_ago=1)
+    services.registration_decline(registration=confirmed, by=make_staff())
+    queued.refresh_from_db()
+    assert queued.status == Status.CONFIRMED
+
+
+def test_closed_visit_refuses_and_saves_nothing():
+    visit = VisitFactory(registration_closes_at=timezone.now() - datetime.timedelta(minutes=1))
+    with pytest.raises(services.RegistrationClosed):
+        submit(visit)
+    draft = VisitFactory(status=Visit.Status.DRAFT)
+    with pytest.raises(services.RegistrationClosed):
+        submit(draft)
+    assert not Registration.objects.exists()
+
+
+def test_duplicate_is_refused_but_a_cancelled_registration_can_be_renewed():
+    visit = VisitFactory(capacity=5)
+    user = make_delegate()
+    registration = submit(visit, user)
+    with pytest.raises(services.AlreadyRegistered):
+        submit(visit, user)
+    services.registration_cancel(registration=registration, by=user)
+    renewed = submit(visit, user, job_title="Director")
+    assert renewed.pk == registration.pk
+    assert (renewed.status, renewed.job_title, renewed.cancelled_at) == (Status.CONFIRMED, "Director", None)
+    assert list(renewed.status_changes.values_list("to_status", flat=True)) == [
+        Status.CONFIRMED,
+        Status.CANCELLED,
+        Status.CONFIRMED,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "error"),
+    [
+        ({"organisation": "ORG"}, services.RegistrationError),  # both affiliations
+        ({"member_country": None}, services.RegistrationError),  # none
+        ({"arrival_date": "far-before"}, services.InvalidStay),
+        ({"departure_date": "far-after"}, services.InvalidStay),
+        ({"departure_date": "before-arrival"}, services.InvalidStay),
+        ({"needs_visa_letter": True, "nationality": " "}, services.RegistrationError),
+    ],
+)
+def test_bad_data_is_refused(overrides, error):
+    visit = VisitFactory()
+    days = datetime.timedelta(days=1)
+    replacements = {
+        "ORG": OrganisationFactory(),
+        "far-before": visit.start_date - 8 * days,
+        "far-after": visit.end_date + 8 * days,
+        "before-arrival": visit.start_date - 2 * days,
+    }
+    overrides = {
+        key: replacements.get(value, value) if isinstance(value, str) else value for key, value in overrides.items()
+    }
+    with pytest.raises(error):
+        submit(visit, **overrides)
+    assert not Registration.objects.exists()
+
+
+def test_cannot_cancel_twice_or_after_the_visit_started():
+    visit = VisitFactory()
+    registration = make_registration(visit=visit)
+    services.registration_cancel(registration=registration, by=registration.delegate)
+    with pytest.raises(services.InvalidTransition):
+        services.registration_cancel(registration=registration, by=registration.delegate)
+    started = VisitFactory(
+        start_date=timezone.localdate(),
+        registration_opens_at=timezone.now() - datetime.timedelta(days=30),
+        registration_closes_at=timezone.now() - datetime.timedelta(days=1),
+    )
+    other = make_registration(visit=started)
+    with pytest.raises(services.InvalidTransition):
+        services.registration_cancel(registration=other, by=other.delegate)
+
+
+def test_database_enforces_one_affiliation_and_one_registration_per_delegate():
+    registration = make_registration()
+    with pytest.raises(IntegrityError):
+        make_registration(visit=registration.visit, delegate=registration.delegate)
+
+
+def test_database_refuses_two_affiliations():
+    with pytest.raises(IntegrityError):
+        make_registration(organisation=OrganisationFactory(), member_country=member_country("KE"))
+
+
+def test_raising_capacity_promotes_from_the_waiting_list():
+    visit = VisitFactory(capacity=1)
+    make_registration(visit=visit)
+    queued = waitlisted(visit, minutes_ago=1)
+    visit.capacity = 2
+    visit.save(update_fields=["capacity"])
+    services.visit_fill_from_waitlist(visit=visit)
+    queued.refresh_from_db()
+    assert queued.status == Status.CONFIRMED
+
+
+def test_attendance_records_who_checked_in_and_refuses_strangers():
+    visit = VisitFactory()
+    staff = make_staff()
+    present, absent = make_registration(visit=visit), make_registration(visit=visit)
+    outcome = services.attendance_record(
+        visit=visit, date=visit.start_date, present_registration_ids=[present.pk], by=staff
+    )
+    assert outcome.checked_in == 1
+    attendance = present.attendances.get()
+    assert attendance.checked_in_by == staff and not absent.attendances.exists()
+    stranger = make_registration()
+    with pytest.raises(services.RegistrationError):
+        services.attendance_record(visit=visit, date=visit.start_date, present_registration_ids=[stranger.pk], by=staff)
+    with pytest.raises(services.RegistrationError):
+        services.attendance_record(
+            visit=visit, date=visit.end_date + datetime.timedelta(days=1), present_registration_ids=[], by=staff
+        )
+    services.attendance_record(visit=visit, date=visit.start_date, present_registration_ids=[], by=staff)
+    assert not present.attendances.exists()

@@ -22,7 +22,8 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 DEVELOPMENT_SECRET_KEY = "django-insecure-development-key-never-use-in-production"
 
 DEBUG = env.bool("DEBUG", default=True)
-SECRET_KEY = env("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
+# An empty SECRET_KEY (a blank line in .env) counts as unset.
+SECRET_KEY = env("SECRET_KEY", default="") or DEVELOPMENT_SECRET_KEY
 if not DEBUG and (SECRET_KEY == DEVELOPMENT_SECRET_KEY or SECRET_KEY.startswith("django-insecure")):
     raise ImproperlyConfigured(
         "DEBUG is false but SECRET_KEY is the development key. Set SECRET_KEY to a long random "

@@ -2,6 +2,7 @@
 production environment variables."""
 
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -83,7 +84,7 @@ def test_check_deploy_warns_when_ssl_redirect_is_off_without_a_proxy(production_
 
 @pytest.mark.parametrize(
     "secret_key",
-    [None, "django-insecure-development-key-never-use-in-production", "django-insecure-anything-else"],
+    [None, "", "django-insecure-development-key-never-use-in-production", "django-insecure-anything-else"],
 )
 def test_production_refuses_to_start_with_the_development_key(production_env, secret_key):
     if secret_key is None:
@@ -121,3 +122,12 @@ def test_staff_mfa_can_be_switched_on_in_development(production_env):
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "True"
+
+
+def test_env_example_documents_every_variable_the_settings_read():
+    settings_source = (PROJECT_DIR / "envcrime" / "settings.py").read_text()
+    read = set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z][A-Z0-9_]+)"', settings_source))
+    documented = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", (PROJECT_DIR / ".env.example").read_text(), re.M))
+
+    assert read, "the pattern finds the settings' variables"
+    assert read - documented == set()

@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count, Exists, OuterRef, Subquery
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -96,6 +97,8 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_filter = ("kind", "is_active")
     search_fields = ("short_name", "name", "description")
     filter_horizontal = ("member_countries", "partners")
+    # Django 6 will assume https for scheme-less URLs; choose it now (and silence the warning).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [OrganisationContactInline]
 
     def get_queryset(self, request):

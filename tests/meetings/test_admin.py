@@ -1,0 +1,173 @@
+import csv
+import io
+
+import openpyxl
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from meetings.models import Attendance, Registration, Visit
+from meetings.resources import PublicParticipantResource, RegistrationResource
+from tests.factories import OrganisationFactory, VisitFactory
+
+from .factories import make_registration, make_staff
+
+pytestmark = pytest.mark.django_db
+Status = Registration.Status
+CHANGELIST = "admin:meetings_registration_changelist"
+
+
+@pytest.fixture
+def staff_client(client, settings):
+    settings.ENVCRIME_REQUIRE_STAFF_MFA = False
+    staff = make_staff()
+    client.force_login(staff)
+    client.staff = staff
+    return client
+
+
+def pending(visit, **kwargs):
+    return make_registration(visit=visit, status=Status.PENDING, confirmed_at=None, **kwargs)
+
+
+def test_bulk_confirm_respects_capacity_and_says_what_it_did(staff_client):
+    visit = VisitFactory(requires_approval=True, capacity=2)
+    registrations = [pending(visit) for _ in range(3)]
+    response = staff_client.post(
+        reverse(CHANGELIST),
+        {"action": "confirm_selected", "_selected_action": [r.pk for r in registrations]},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "2 registrations confirmed." in page and "is full (2 seats)" in page
+    assert Registration.objects.filter(status=Status.CONFIRMED).count() == 2
+    change = registrations[0].status_changes.get()
+    assert (change.from_status, change.to_status, change.changed_by) == (
+        Status.PENDING,
+        Status.CONFIRMED,
+        staff_client.staff,
+    )
+
+
+def test_bulk_decline_records_who(staff_client):
+    visit = VisitFactory(requires_approval=True)
+    registration = pending(visit)
+    staff_client.post(reverse(CHANGELIST), {"action": "decline_selected", "_selected_action": [registration.pk]})
+    registration.refresh_from_db()
+    assert registration.status == Status.DECLINED
+    assert registration.status_changes.get().changed_by == staff_client.staff
+
+
+def test_registration_filters_by_visit_status_and_affiliation_kind(staff_client):
+    visit = VisitFactory()
+    ngo = OrganisationFactory(kind="ngo")
+    make_registration(visit=visit, full_name="Country Delegate")
+    make_registration(visit=visit, full_name="NGO Delegate", member_country=None, organisation=ngo)
+    page = staff_client.get(reverse(CHANGELIST), {"affiliation": "ngo", "visit__id__exact": visit.pk}).content.decode()
+    assert "NGO Delegate" in page and "Country Delegate" not in page
+    page = staff_client.get(
+        reverse(CHANGELIST), {"affiliation": "country", "status__exact": "confirmed"}
+    ).content.decode()
+    assert "Country Delegate" in page and "NGO Delegate" not in page
+
+
+def test_seats_summary_without_a_query_per_visit(staff_client):
+    for capacity in (3, 5):
+        visit = VisitFactory(capacity=capacity)
+        make_registration(visit=visit)
+        pending(visit)
+    url = reverse("admin:meetings_visit_changelist")
+    page = staff_client.get(url).content.decode()
+    assert '<td class="field-seats_left">2</td>' in page and '<td class="field-seats_left">4</td>' in page
+    assert '<td class="field-pending">1</td>' in page
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            staff_client.get(url)
+        return len(captured)
+
+    with_two = queries()
+    for _ in range(5):
+        make_registration(visit=VisitFactory())
+    assert queries() == with_two
+
+
+def test_status_cannot_be_edited_in_the_change_form(staff_client):
+    registration = make_registration()
+    page = staff_client.get(reverse("admin:meetings_registration_change", args=[registration.pk])).content.decode()
+    assert 'name="status"' not in page
+    assert staff_client.get(reverse("admin:meetings_registration_add")).status_code == 403
+
+
+@pytest.mark.parametrize("file_format", ["0", "1"])  # CSV, XLSX
+def test_exports_all_registrations_and_the_public_list(staff_client, file_format):
+    visit = VisitFactory()
+    make_registration(visit=visit, full_name="Listed Person", consent_to_participant_list=True)
+    make_registration(visit=visit, full_name="Private Person", consent_to_participant_list=False)
+    url = reverse("admin:meetings_registration_export")
+
+    def export(resource):
+        resource_class = [RegistrationResource, PublicParticipantResource][int(resource)]
+        # The export form lets staff untick columns; tick them all.
+        columns = {f"{resource_class.__name__.lower()}_{name}": "on" for name in resource_class().get_export_order()}
+        response = staff_client.post(url, {"format": file_format, "resource": resource, **columns})
+        assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+        if file_format == "0":
+            return list(csv.reader(io.StringIO(response.content.decode())))
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        return [[cell.value for cell in row] for row in sheet.iter_rows()]
+
+    everything = export("0")
+    public = export("1")
+    names = [row[everything[0].index("full_name")] for row in everything[1:]]
+    assert sorted(names) == ["Listed Person", "Private Person"]
+    assert public[0] == ["visit", "full_name", "represents"]
+    assert [row[1:] for row in public[1:]] == [["Listed Person", "Kenya"]]
+
+
+def test_check_in_per_day_records_who(staff_client):
+    visit = VisitFactory()
+    present, absent = make_registration(visit=visit), make_registration(visit=visit)
+    url = reverse("admin:meetings_visit_check_in", args=[visit.pk, visit.start_date.isoformat()])
+    assert present.full_name in staff_client.get(url).content.decode()
+    response = staff_client.post(url, {"present": [present.pk]}, follow=True)
+    assert "1 checked in" in response.content.decode()
+    attendance = Attendance.objects.get()
+    assert (attendance.registration, attendance.checked_in_by) == (present, staff_client.staff)
+    assert not absent.attendances.exists()
+    # Tampered requests: a stranger's registration, garbage, a day outside the visit.
+    stranger = make_registration()
+    assert staff_client.post(url, {"present": [stranger.pk]}).status_code == 400
+    assert staff_client.post(url, {"present": ["x"]}).status_code == 400
+    outside = reverse("admin:meetings_visit_check_in", args=[visit.pk, "2001-01-01"])
+    assert staff_client.get(outside).status_code == 404
+    assert staff_client.get(reverse("admin:meetings_visit_check_in", args=[visit.pk, "nonsense"])).status_code == 404
+
+
+def test_raising_capacity_in_the_admin_promotes_the_waiting_list(staff_client):
+    visit = VisitFactory(capacity=1)
+    make_registration(visit=visit)
+    queued = make_registration(visit=visit, status=Status.WAITLISTED, confirmed_at=None, waitlisted_at=timezone.now())
+    url = reverse("admin:meetings_visit_change", args=[visit.pk])
+    form = staff_client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    for name in ("registration_opens_at", "registration_closes_at"):
+        value = timezone.localtime(getattr(visit, name))
+        data[f"{name}_0"], data[f"{name}_1"] = value.date().isoformat(), value.time().strftime("%H:%M:%S")
+        data.pop(name, None)
+    data.update(
+        {
+            "capacity": 2,
+            "agenda_items-TOTAL_FORMS": 0,
+            "agenda_items-INITIAL_FORMS": 0,
+            "requires_approval": "",
+        }
+    )
+    data = {key: value for key, value in data.items() if value != ""}
+    response = staff_client.post(url, data, follow=True)
+    assert "1 delegate was promoted" in response.content.decode(), response.context.get("errors")
+    queued.refresh_from_db()
+    assert queued.status == Status.CONFIRMED
+    assert Visit.objects.get(pk=visit.pk).capacity == 2

@@ -118,5 +118,10 @@ def test_entrance_pages_in_the_browser(live_server, page, browser_problems, sett
         page.click("button[name=language][value=ar]")
     assert page.get_attribute("html", "dir") == "rtl"
     screenshot(page, "accounts-mfa-index-ar")
-
     assert browser_problems == []
+
+    response = page.goto(f"{live_server.url}/no-such-page/")
+    assert response.status == 404
+    assert page.locator("main .portal-error-code").inner_text() == "404"
+    assert page.get_attribute("html", "dir") == "rtl", "the error page keeps the chosen language"
+    screenshot(page, "accounts-404-ar")

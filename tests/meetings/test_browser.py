@@ -1,0 +1,172 @@
+"""End to end in headless Chromium: a newcomer signs up and registers; staff confirm in the admin.
+
+Screenshots land in test-artifacts/screenshots/meetings-*.png.
+"""
+
+import datetime
+import re
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from icalendar import Calendar
+
+from meetings.models import Registration
+from programmes.roles import PROGRAMME_STAFF
+from tests.conftest import screenshot
+from tests.factories import PASSWORD, AgendaItemFactory, UserFactory, VisitFactory
+
+from .factories import make_registration
+
+# serialized_rollback: the flush after each test would otherwise drop the member countries loaded by a migration.
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+Status = Registration.Status
+
+
+@pytest.fixture
+def browser_problems(page):
+    """Console errors (CSP violations among them), uncaught exceptions and failed requests."""
+    problems = []
+
+    def on_console(message):
+        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
+            problems.append(f"{message.text} ({message.location.get('url')})")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on(
+        "response",
+        lambda response: (
+            problems.append(f"{response.status} {response.url}")
+            if response.status >= 400 and not response.url.endswith("/favicon.ico")
+            else None
+        ),
+    )
+    return problems
+
+
+def upcoming_visit():
+    visit = VisitFactory(
+        title="Familiarization visit to the Global Complex for Innovation",
+        slug="familiarization-visit-singapore",
+        venue="Global Complex for Innovation",
+        city="Singapore",
+        time_zone="Asia/Singapore",
+        description="Four days for officers responsible for environmental crime.",
+    )
+    sessions = [
+        ("site_visit", "Tour of the Global Complex for Innovation", "09:00", "10:30"),
+        ("presentation", "The Environmental Crime Programme today", "11:00", "12:30"),
+        ("tool_review", "Secure communications for frontline officers", "14:00", "15:30"),
+        ("case_study", "Case study: a cross-border trafficking network", "16:00", "17:00"),
+    ]
+    for offset in range(4):
+        kind, title, start, end = sessions[offset]
+        AgendaItemFactory(
+            visit=visit,
+            date=visit.start_date + datetime.timedelta(days=offset),
+            kind=kind,
+            title=title,
+            start_time=datetime.time.fromisoformat(start),
+            end_time=datetime.time.fromisoformat(end),
+            location="Auditorium",
+        )
+    return visit
+
+
+def test_newcomer_signs_up_registers_downloads_the_calendar_and_cancels(live_server, page, browser_problems):
+    visit = upcoming_visit()
+    for _ in range(3):
+        make_registration(visit=visit)
+
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name="See familiarization visits").click()
+    screenshot(page, "meetings-01-visit-list")
+    page.get_by_role("link", name=visit.title).click()
+    assert page.locator("#seats-left").inner_text() == "13"
+    screenshot(page, "meetings-02-visit-detail")
+
+    page.get_by_role("link", name="Sign up").last.click()
+    page.fill("input[name=email]", "new.delegate@example.org")
+    page.fill("input[name=password1]", "a-long-demo-passphrase-2027")
+    page.fill("input[name=password2]", "a-long-demo-passphrase-2027")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    screenshot(page, "meetings-03-verify-email")
+
+    (message,) = [m for m in mail.outbox if "new.delegate@example.org" in m.to]
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", message.body).group(0)
+    page.goto(live_server.url + link[link.index("/accounts/") :])
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+
+    page.goto(live_server.url + visit.get_absolute_url())
+    page.get_by_role("link", name="Register", exact=True).click()
+    screenshot(page, "meetings-04-register-form")
+    # A first attempt without an affiliation is refused with a clear message.
+    page.fill("input[name=full_name]", "Amara Okafor")
+    page.fill("input[name=job_title]", "Senior wildlife investigator")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Register").click()
+    assert "Choose the member country or the organisation you represent." in page.locator("#form-errors").inner_text()
+    screenshot(page, "meetings-05-register-form-error")
+    page.select_option("select[name=member_country]", label="Kenya")
+    page.check("input[name=needs_visa_letter]")
+    page.fill("input[name=nationality]", "Kenyan")
+    page.check("input[name=consent_to_participant_list]")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Register").click()
+
+    assert page.url == live_server.url + "/visits/mine/"
+    registration = Registration.objects.get(delegate__email="new.delegate@example.org")
+    assert registration.status == Status.CONFIRMED
+    card = page.locator(f"#registration-{registration.pk}")
+    assert card.locator(".registration-status").inner_text() == "Confirmed"
+    screenshot(page, "meetings-06-my-registrations")
+
+    with page.expect_download() as download_info:
+        card.get_by_role("link", name="Download the calendar (.ics)").click()
+    download = download_info.value
+    assert download.suggested_filename == f"{visit.slug}.ics"
+    calendar = Calendar.from_ical(Path(download.path()).read_bytes())
+    assert len(calendar.walk("VEVENT")) == 5
+    with page.expect_download() as letter_info:
+        card.get_by_role("link", name="Download the visa invitation letter (PDF)").click()
+    assert letter_info.value.suggested_filename.endswith(".pdf")
+
+    card.get_by_role("link", name="Cancel my registration").click()
+    screenshot(page, "meetings-07-cancel-confirmation")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Yes, cancel my registration").click()
+    assert page.locator(f"#registration-{registration.pk} .registration-status").inner_text() == "Cancelled"
+    screenshot(page, "meetings-08-cancelled")
+    registration.refresh_from_db()
+    assert registration.status == Status.CANCELLED
+    assert browser_problems == []
+
+
+def test_staff_confirms_a_pending_registration_in_the_admin(live_server, page, browser_problems, settings):
+    settings.ENVCRIME_REQUIRE_STAFF_MFA = False
+    visit = VisitFactory(requires_approval=True, title="Familiarization visit to Lyon")
+    registration = make_registration(visit=visit, status=Status.PENDING, confirmed_at=None, full_name="Sita Gurung")
+    staff = UserFactory(is_staff=True, is_superuser=True, roles=[PROGRAMME_STAFF])
+
+    page.goto(f"{live_server.url}/admin/")
+    page.fill("input[name=login]", staff.email)
+    page.fill("input[name=password]", PASSWORD)
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    page.goto(f"{live_server.url}/admin/meetings/registration/?status__exact=pending")
+    screenshot(page, "meetings-09-admin-pending")
+    page.check(f"input[name=_selected_action][value='{registration.pk}']")
+    page.select_option("select[name=action]", "confirm_selected")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Go").click()
+    assert "1 registration confirmed." in page.locator("ul.messagelist").inner_text()
+    screenshot(page, "meetings-10-admin-confirmed")
+    registration.refresh_from_db()
+    assert registration.status == Status.CONFIRMED
+    assert registration.status_changes.get().changed_by == staff
+    page.goto(f"{live_server.url}/admin/meetings/visit/")
+    screenshot(page, "meetings-11-admin-seats-summary")
+    assert browser_problems == []

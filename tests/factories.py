@@ -39,17 +39,30 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):
         if create and extracted:
-            self.groups.add(*[Group.objects.get_or_create(name=name)[0] for name in extracted])
+            add_roles(self, extracted)
+
+
+def add_roles(user, role_names) -> None:
+    user.groups.add(*[Group.objects.get_or_create(name=name)[0] for name in role_names])
 
 
 class DelegateFactory(UserFactory):
-    roles = [DELEGATE]
+    # A subclass cannot give the `roles` hook a default value (a plain attribute would be passed to
+    # User()), so it declares its own hook.
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if create:
+            add_roles(self, extracted or [DELEGATE])
 
 
 class StaffFactory(UserFactory):
     is_staff = True
     is_superuser = True
-    roles = [PROGRAMME_STAFF]
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if create:
+            add_roles(self, extracted or [PROGRAMME_STAFF])
 
 
 class ProgrammeFactory(factory.django.DjangoModelFactory):

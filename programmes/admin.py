@@ -125,6 +125,7 @@ class ContactAdmin(ImportExportModelAdmin):
     resource_classes = [ContactResource]
     import_formats = [CSV, XLSX]
     export_formats = [CSV, XLSX]
+    import_template_name = "programmes/admin/contact_import.html"
 
     list_display = (
         "name",

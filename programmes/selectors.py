@@ -1,6 +1,7 @@
 """Reads for the directory pages: a fixed number of queries however many rows there are."""
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
 
 from .models import Contact, MemberCountry, Organisation, Region
 
@@ -24,6 +25,13 @@ def member_countries_by_region() -> list[tuple[str, str, list[MemberCountry]]]:
     return [(code, Region(code).label, by_region[code]) for code in Region.values if by_region[code]]
 
 
+KIND_HEADINGS = {
+    Organisation.Kind.REGIONAL_NETWORK: _("Regional enforcement networks"),
+    Organisation.Kind.INTERNATIONAL_ORGANISATION: _("International organisations"),
+    Organisation.Kind.NGO: _("Non-governmental organisations"),
+}
+
+
 def organisations_by_kind() -> list[tuple[str, str, list[Organisation]]]:
     organisations = Organisation.objects.filter(is_active=True).prefetch_related(
         Prefetch("member_countries", queryset=MemberCountry.objects.order_by("name")),
@@ -33,4 +41,8 @@ def organisations_by_kind() -> list[tuple[str, str, list[Organisation]]]:
     by_kind: dict[str, list[Organisation]] = {code: [] for code in Organisation.Kind.values}
     for organisation in organisations.order_by("short_name"):
         by_kind[organisation.kind].append(organisation)
-    return [(code, Organisation.Kind(code).label, by_kind[code]) for code in Organisation.Kind.values if by_kind[code]]
+    return [
+        (code, KIND_HEADINGS.get(code, Organisation.Kind(code).label), by_kind[code])
+        for code in Organisation.Kind.values
+        if by_kind[code]
+    ]

@@ -164,9 +164,11 @@ def test_a_bad_row_is_shown_with_its_number_and_reason_and_nothing_is_imported(
     assert not result.has_errors()  # reported as a validation problem, not as a crash with a traceback
     assert "confirm_form" not in response.context  # nothing to confirm
     content = response.content.decode()
-    assert "Some rows failed to validate" in content
-    assert f"<td>{bad_row_number} </td>" in content
-    assert reason in content
+    assert "Nothing was imported: some rows are not valid" in content
+    # The row number and the reason are on the page itself, not only in a hover pop-up.
+    invalid_rows = content[content.index('id="invalid-rows"') :]
+    assert f'<th scope="row" class="invalid-row-number">{bad_row_number}</th>' in invalid_rows
+    assert reason in invalid_rows
     assert Contact.objects.count() == before
 
 

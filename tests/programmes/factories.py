@@ -1,17 +1,11 @@
-"""Users with a role, for the directory and admin tests.
+"""Users with a role, as the directory and admin tests call them."""
 
-`tests.factories.DelegateFactory` and `StaffFactory` set `roles = [...]` as a plain class
-attribute, which replaces UserFactory's post-generation hook and is passed to User() as a field
-(FieldError). Until that is fixed there, these build the same users through UserFactory.
-"""
-
-from programmes.roles import DELEGATE, PROGRAMME_STAFF
-from tests.factories import UserFactory
+from tests.factories import DelegateFactory, StaffFactory
 
 
 def make_delegate(**kwargs):
-    return UserFactory(roles=[DELEGATE], **kwargs)
+    return DelegateFactory(**kwargs)
 
 
 def make_staff(**kwargs):
-    return UserFactory(is_staff=True, is_superuser=True, roles=[PROGRAMME_STAFF], **kwargs)
+    return StaffFactory(**kwargs)

@@ -5,6 +5,7 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -26,18 +27,8 @@ class AgendaItemInline(admin.TabularInline):
 
 @admin.register(Visit)
 class VisitAdmin(admin.ModelAdmin):
-    list_display = [
-        "title",
-        "start_date",
-        "end_date",
-        "status",
-        "capacity",
-        "confirmed",
-        "pending",
-        "waitlisted",
-        "seats_left",
-        "check_in_links",
-    ]
+    # The seat counts share one compact column: seven narrow columns overflowed the changelist.
+    list_display = ["title", "dates", "status", "seats_left", "seats", "check_in_links"]
     list_filter = ["status", "requires_approval"]
     search_fields = ["title", "city", "venue"]
     prepopulated_fields = {"slug": ["title"]}
@@ -57,21 +48,31 @@ class VisitAdmin(admin.ModelAdmin):
         # One query for the whole seats summary: counts are annotations, never per-row queries.
         return selectors.with_seat_counts(super().get_queryset(request))
 
-    @admin.display(description=_("confirmed"), ordering="confirmed_count")
-    def confirmed(self, visit):
-        return visit.confirmed_count
-
-    @admin.display(description=_("pending"), ordering="pending_count")
-    def pending(self, visit):
-        return visit.pending_count
-
-    @admin.display(description=_("waitlisted"), ordering="waitlisted_count")
-    def waitlisted(self, visit):
-        return visit.waitlisted_count
+    @admin.display(description=_("dates"), ordering="start_date")
+    def dates(self, visit):
+        return (
+            f"{date_format(visit.start_date, 'SHORT_DATE_FORMAT')} – {date_format(visit.end_date, 'SHORT_DATE_FORMAT')}"
+        )
 
     @admin.display(description=_("seats left"), ordering="seats_left")
     def seats_left(self, visit):
-        return visit.seats_left
+        return gettext("%(left)d of %(capacity)d") % {"left": visit.seats_left, "capacity": visit.capacity}
+
+    @admin.display(description=_("registrations"))
+    def seats(self, visit):
+        registrations = reverse("admin:meetings_registration_changelist")
+        return format_html_join(
+            " · ",
+            '<a href="{}?visit__id__exact={}&amp;status__exact={}">{}</a>',
+            (
+                (registrations, visit.pk, status, label % {"count": count})
+                for status, label, count in (
+                    ("confirmed", gettext("%(count)d confirmed"), visit.confirmed_count),
+                    ("pending", gettext("%(count)d pending"), visit.pending_count),
+                    ("waitlisted", gettext("%(count)d waitlisted"), visit.waitlisted_count),
+                )
+            ),
+        )
 
     @admin.display(description=_("attendance check-in"))
     def check_in_links(self, visit):

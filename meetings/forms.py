@@ -1,7 +1,7 @@
 import datetime
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Fieldset, Layout, Submit
+from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -86,12 +86,11 @@ class RegistrationForm(forms.ModelForm):
                         _("Choose one: a member country or an organisation.")
                     )
                 ),
-                "member_country",
-                "organisation",
+                Row(Column("member_country"), Column("organisation")),
             ),
-            Fieldset(_("Travel"), "arrival_date", "departure_date"),
-            Fieldset(_("Visa"), "needs_visa_letter", "nationality", "passport_number"),
-            Fieldset(_("Your needs"), "dietary_needs", "accessibility_needs"),
+            Fieldset(_("Travel"), Row(Column("arrival_date"), Column("departure_date"))),
+            Fieldset(_("Visa"), "needs_visa_letter", Row(Column("nationality"), Column("passport_number"))),
+            Fieldset(_("Your needs"), Row(Column("dietary_needs"), Column("accessibility_needs"))),
             Fieldset(_("Participant list"), "consent_to_participant_list"),
             Submit("submit", _("Register"), css_class="btn-success btn-lg"),
         )

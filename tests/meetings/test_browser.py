@@ -14,12 +14,17 @@ from icalendar import Calendar
 from meetings.models import Registration
 from programmes.roles import PROGRAMME_STAFF
 from tests.conftest import screenshot
-from tests.factories import PASSWORD, AgendaItemFactory, UserFactory, VisitFactory
+from tests.factories import PASSWORD, AgendaItemFactory, UserFactory, VisitFactory, member_country
 
 from .factories import make_registration
 
 # serialized_rollback: the flush after each test would otherwise drop the member countries loaded by a migration.
-pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("migration_data"),
+]
 Status = Registration.Status
 
 
@@ -51,6 +56,7 @@ def upcoming_visit():
         slug="familiarization-visit-singapore",
         venue="Global Complex for Innovation",
         city="Singapore",
+        host_country=member_country("SG"),
         time_zone="Asia/Singapore",
         description="Four days for officers responsible for environmental crime.",
     )
@@ -108,7 +114,9 @@ def test_newcomer_signs_up_registers_downloads_the_calendar_and_cancels(live_ser
     page.fill("input[name=job_title]", "Senior wildlife investigator")
     with page.expect_navigation():
         page.get_by_role("button", name="Register").click()
-    assert "Choose the member country or the organisation you represent." in page.locator("#form-errors").inner_text()
+    errors = page.locator("main .alert-danger")
+    assert errors.count() == 1  # one message, shown once
+    assert "Choose the member country or the organisation you represent." in errors.inner_text()
     screenshot(page, "meetings-05-register-form-error")
     page.select_option("select[name=member_country]", label="Kenya")
     page.check("input[name=needs_visa_letter]")
@@ -164,6 +172,9 @@ def test_staff_confirms_a_pending_registration_in_the_admin(live_server, page, b
         page.get_by_role("button", name="Go").click()
     assert "1 registration confirmed." in page.locator("ul.messagelist").inner_text()
     screenshot(page, "meetings-10-admin-confirmed")
+    page.goto(f"{live_server.url}/admin/meetings/registration/?visit__id__exact={visit.pk}")
+    assert "Confirmed" in page.locator("#result_list").inner_text()
+    screenshot(page, "meetings-10b-admin-registrations-of-the-visit")
     registration.refresh_from_db()
     assert registration.status == Status.CONFIRMED
     assert registration.status_changes.get().changed_by == staff

@@ -15,7 +15,11 @@ from tests.factories import VisitFactory
 from .factories import make_delegate, make_registration, registration_data
 
 # serialized_rollback: the flush after each test would otherwise drop the member countries loaded by a migration.
-pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.slow]
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.slow,
+    pytest.mark.usefixtures("migration_data"),
+]
 Status = Registration.Status
 THREADS = 40
 

@@ -10,7 +10,12 @@ from tests.factories import AgendaItemFactory, VisitFactory
 from .factories import make_delegate, registration_data
 
 # serialized_rollback: the flush after each test would otherwise drop the member countries loaded by a migration.
-pytestmark = [pytest.mark.worker, pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.worker,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("migration_data"),
+]
 
 
 def test_confirmation_with_calendar_and_promotion_after_a_cancellation(celery_worker, smtp_server):

@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
@@ -44,15 +45,21 @@ class VisitAdmin(admin.ModelAdmin):
         ),
     ]
 
+    readonly_fields = ["seats_left", "seats", "check_in_links"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        return [*fieldsets, (_("Seats and attendance"), {"fields": ["seats_left", "seats", "check_in_links"]})]
+
     def get_queryset(self, request):
         # One query for the whole seats summary: counts are annotations, never per-row queries.
         return selectors.with_seat_counts(super().get_queryset(request))
 
     @admin.display(description=_("dates"), ordering="start_date")
     def dates(self, visit):
-        return (
-            f"{date_format(visit.start_date, 'SHORT_DATE_FORMAT')} – {date_format(visit.end_date, 'SHORT_DATE_FORMAT')}"
-        )
+        return f"{date_format(visit.start_date, 'j M')} – {date_format(visit.end_date, 'j M Y')}"
 
     @admin.display(description=_("seats left"), ordering="seats_left")
     def seats_left(self, visit):
@@ -74,14 +81,19 @@ class VisitAdmin(admin.ModelAdmin):
             ),
         )
 
-    @admin.display(description=_("attendance check-in"))
+    @admin.display(description=_("check-in"))
     def check_in_links(self, visit):
+        # One short link per day, one per line: the changelist is narrow beside the admin's sidebars.
         return format_html_join(
-            " ",
-            '<a href="{}">{}</a>',
+            mark_safe("<br>"),  # a constant separator, nothing from the user
+            '<a href="{}" title="{}">{}</a>',
             (
-                (reverse("admin:meetings_visit_check_in", args=[visit.pk, day.isoformat()]), day.strftime("%d/%m"))
-                for day in visit.days
+                (
+                    reverse("admin:meetings_visit_check_in", args=[visit.pk, day.isoformat()]),
+                    date_format(day, "l j F Y"),
+                    gettext("Day %(number)d") % {"number": number},
+                )
+                for number, day in enumerate(visit.days, start=1)
             ),
         )
 
@@ -153,7 +165,8 @@ class VisitAdmin(admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": gettext("Check-in: %(visit)s, %(day)s") % {"visit": visit.title, "day": date.isoformat()},
+            "title": gettext("Check-in: %(visit)s, %(day)s")
+            % {"visit": visit.title, "day": date_format(date, "l j F Y")},
             "visit": visit,
             "date": date,
             "days": visit.days,

@@ -180,4 +180,12 @@ def test_staff_confirms_a_pending_registration_in_the_admin(live_server, page, b
     assert registration.status_changes.get().changed_by == staff
     page.goto(f"{live_server.url}/admin/meetings/visit/")
     screenshot(page, "meetings-11-admin-seats-summary")
+
+    page.get_by_role("link", name="Day 1").click()
+    page.check(f"#present-{registration.pk}")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save attendance").click()
+    assert "1 checked in" in page.locator("ul.messagelist").inner_text()
+    screenshot(page, "meetings-12-admin-check-in")
+    assert registration.attendances.get().checked_in_by == staff
     assert browser_problems == []

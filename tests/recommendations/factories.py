@@ -83,8 +83,8 @@ def primary_contacts_for_every_country(exclude_iso2: tuple[str, ...] = ()) -> li
 
 
 def staff_user(**kwargs):
-    # tests/factories.StaffFactory/DelegateFactory pass their `roles` list to the model (reported);
-    # the same user, built from UserFactory.
+    # Written when the shared StaffFactory/DelegateFactory passed `roles` to the model; kept as a
+    # one-call way to get a superuser with the staff role.
     return UserFactory(is_staff=True, is_superuser=True, roles=[PROGRAMME_STAFF], **kwargs)
 
 

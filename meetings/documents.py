@@ -99,6 +99,11 @@ def build_visa_letter(registration: Registration) -> bytes:
                 "programme": visit.programme,
                 "today": timezone.localdate(),
                 "signatory_name": getattr(settings, "MEETINGS_LETTER_SIGNATORY", _("Head of Programme")),
+                "letterhead_address": getattr(
+                    settings, "MEETINGS_LETTERHEAD_ADDRESS", _("General Secretariat, Lyon, France")
+                ),
+                # render_pdf renders without a request: context processors do not run.
+                "SITE_URL": settings.SITE_URL,
                 "reference": f"ENS/{visit.start_date:%Y}/{visit.pk:03d}/{registration.pk:05d}",
             },
         )

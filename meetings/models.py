@@ -85,6 +85,14 @@ class Visit(TimestampedModel):
         return self.status == self.Status.OPEN and self.registration_opens_at <= now < self.registration_closes_at
 
     @property
+    def has_started(self) -> bool:
+        return self.status == self.Status.HELD or self.start_date <= timezone.localdate()
+
+    @property
+    def is_over(self) -> bool:
+        return self.status == self.Status.HELD or self.end_date < timezone.localdate()
+
+    @property
     def days(self) -> list:
         return [
             self.start_date + datetime.timedelta(days=offset)
@@ -224,11 +232,13 @@ class Registration(TimestampedModel):
 
     @property
     def may_download_visa_letter(self) -> bool:
-        return self.status == self.Status.CONFIRMED and self.needs_visa_letter
+        return self.status == self.Status.CONFIRMED and self.needs_visa_letter and not self.visit.is_over
 
     @property
     def is_cancellable(self) -> bool:
-        return self.status in (self.Status.PENDING, self.Status.CONFIRMED, self.Status.WAITLISTED)
+        """Whether the delegate may still withdraw (once the visit has started, staff handle it)."""
+        active = self.status in (self.Status.PENDING, self.Status.CONFIRMED, self.Status.WAITLISTED)
+        return active and not self.visit.has_started
 
 
 class RegistrationStatusChange(models.Model):

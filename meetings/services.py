@@ -270,7 +270,7 @@ def registration_cancel(*, registration: Registration, by) -> Registration:
     registration = _lock_registration(registration.pk)
     if registration.status not in (Status.PENDING, Status.CONFIRMED, Status.WAITLISTED):
         raise InvalidTransition(_("This registration cannot be cancelled any more."))
-    if visit.start_date <= timezone.localdate() or visit.status == Visit.Status.HELD:
+    if visit.has_started:
         raise InvalidTransition(_("The visit has started: please contact programme staff."))
     was_confirmed = registration.status == Status.CONFIRMED
     now = timezone.now()

@@ -163,7 +163,9 @@ def registration_cancel(request, pk):
 
 @login_required
 def visa_letter(request, pk):
-    registration = _own_registration_or_404(request, pk, status=Registration.Status.CONFIRMED, needs_visa_letter=True)
+    registration = _own_registration_or_404(request, pk)
+    if not registration.may_download_visa_letter:
+        raise Http404
     logger.info("visa invitation letter of registration %s downloaded by user %s", registration.pk, request.user.pk)
     return _download(
         build_visa_letter(registration), filename=visa_letter_filename(registration), content_type="application/pdf"

@@ -252,3 +252,23 @@ def test_participant_list_shows_only_consenting_confirmed_delegates(delegate_cli
     page = delegate_client.get(url).content.decode()
     assert "Listed Person" in page and "Kenya" in page
     assert "Private Person" not in page and "Waiting Person" not in page
+
+
+def test_a_visit_that_is_over_offers_no_cancellation_and_no_letter(delegate_client):
+    held = VisitFactory(
+        status=Visit.Status.HELD,
+        start_date=datetime.date(2013, 5, 13),
+        end_date=datetime.date(2013, 5, 16),
+        registration_opens_at=timezone.now() - datetime.timedelta(days=5000),
+        registration_closes_at=timezone.now() - datetime.timedelta(days=4000),
+    )
+    registration = make_registration(
+        visit=held, delegate=delegate_client.user, needs_visa_letter=True, nationality="Kenyan"
+    )
+    page = delegate_client.get(reverse("meetings:my_registrations")).content.decode()
+    assert "You took part in this visit." in page
+    assert "Cancel my registration" not in page and "invitation letter" not in page
+    assert delegate_client.get(reverse("meetings:visa_letter", kwargs={"pk": registration.pk})).status_code == 404
+    delegate_client.post(reverse("meetings:registration_cancel", kwargs={"pk": registration.pk}))
+    registration.refresh_from_db()
+    assert registration.status == Status.CONFIRMED

@@ -1,29 +1,21 @@
-"""Meetings test helpers.
-
-tests/factories.py's DelegateFactory and StaffFactory set `roles = [...]` as a plain class
-attribute, which replaces the post-generation hook and reaches the User model as a field
-(reported). These helpers build the same users through UserFactory; RegistrationFactory's
-default delegate uses DelegateFactory too, so always pass `delegate=` to it.
-"""
+"""Meetings test helpers on top of the shared factories."""
 
 import datetime
 
 from meetings.models import Registration
 from meetings.services import RegistrationData
-from programmes.roles import DELEGATE, PROGRAMME_STAFF
-from tests.factories import RegistrationFactory, UserFactory, member_country
+from tests.factories import DelegateFactory, RegistrationFactory, StaffFactory, member_country
 
 
 def make_delegate(**kwargs):
-    return UserFactory(roles=[DELEGATE], **kwargs)
+    return DelegateFactory(**kwargs)
 
 
 def make_staff(**kwargs):
-    return UserFactory(roles=[PROGRAMME_STAFF], is_staff=True, is_superuser=True, **kwargs)
+    return StaffFactory(**kwargs)
 
 
 def make_registration(**kwargs) -> Registration:
-    kwargs.setdefault("delegate", make_delegate())
     return RegistrationFactory(**kwargs)
 
 

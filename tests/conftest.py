@@ -6,6 +6,7 @@ for the `celery_worker` fixture, which starts `celery -A envcrime worker` as a s
 against the test database, Redis and the `smtp_server` fixture.
 """
 
+import importlib
 import os
 import signal
 import socket
@@ -22,6 +23,7 @@ from urllib.parse import quote
 import pytest
 import redis
 from aiosmtpd.controller import Controller
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.cache import cache
 
@@ -46,6 +48,34 @@ def _isolated_cache_and_eager_tasks():
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = previous
+
+
+def _uses_transactional_db(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return bool(
+        {"transactional_db", "live_server", "celery_worker"} & set(request.fixturenames)
+        or (marker and marker.kwargs.get("transaction"))
+    )
+
+
+@pytest.fixture
+def migration_data(transactional_db):
+    """The member countries and role groups that data migrations load, present in a transactional test.
+
+    A transactional test ends by flushing every table, data-migration rows included; the next
+    transactional test would find no member countries. `serialized_rollback` restores them only when
+    pytest-django serialized the database at creation, which depends on which tests were collected.
+    Loading them again is idempotent (ignore_conflicts / get_or_create) and cheap.
+    """
+    migration = importlib.import_module("programmes.migrations.0002_load_member_countries_and_roles")
+    migration.load_member_countries(django_apps, None)
+    migration.create_role_groups(django_apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _migration_data_in_transactional_tests(request):
+    if _uses_transactional_db(request):
+        request.getfixturevalue("migration_data")
 
 
 # --- A real SMTP server ---------------------------------------------------------------------------
@@ -341,6 +371,28 @@ def page(browser, request):
     if failed:
         screenshot(page, f"FAILED-{request.node.name}")
     context.close()
+
+
+@pytest.fixture
+def browser_problems(page):
+    """Console errors (CSP violations among them), uncaught exceptions and failed requests of `page`.
+
+    A browser asks for /favicon.ico on pages without a favicon link (the Django admin's): ignored.
+    """
+    problems = []
+
+    def on_console(message):
+        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
+            problems.append(f"{message.text} ({message.location.get('url')})")
+
+    def on_response(response):
+        if response.status >= 400 and not response.url.endswith("/favicon.ico"):
+            problems.append(f"{response.status} {response.url}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("response", on_response)
+    return problems
 
 
 def screenshot(page, name: str) -> Path:

@@ -12,26 +12,6 @@ from tests.factories import PASSWORD, UserFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def browser_problems(page):
-    """Console errors (a CSP violation is one), uncaught exceptions and failed requests seen by the page.
-
-    The admin's pages have no favicon link, so the browser asks for /favicon.ico: not our problem."""
-    problems = []
-
-    def on_console(message):
-        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
-            problems.append(f"{message.text} ({message.location.get('url')})")
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    page.on(
-        "response",
-        lambda response: problems.append(f"{response.status} {response.url}") if response.status >= 400 else None,
-    )
-    return problems
-
-
 def submit(page):
     with page.expect_navigation():
         page.click("main form.portal-form button[type=submit]")

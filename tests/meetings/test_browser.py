@@ -28,28 +28,6 @@ pytestmark = [
 Status = Registration.Status
 
 
-@pytest.fixture
-def browser_problems(page):
-    """Console errors (CSP violations among them), uncaught exceptions and failed requests."""
-    problems = []
-
-    def on_console(message):
-        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
-            problems.append(f"{message.text} ({message.location.get('url')})")
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    page.on(
-        "response",
-        lambda response: (
-            problems.append(f"{response.status} {response.url}")
-            if response.status >= 400 and not response.url.endswith("/favicon.ico")
-            else None
-        ),
-    )
-    return problems
-
-
 def upcoming_visit():
     visit = VisitFactory(
         title="Familiarization visit to the Global Complex for Innovation",

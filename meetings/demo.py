@@ -411,3 +411,12 @@ def _seed_upcoming(programme: Programme) -> tuple[Visit, bool]:
     )
     _add_agenda(upcoming, UPCOMING_AGENDA)
     return upcoming, True
+
+
+def demo_accounts() -> list[tuple[str, str, str]]:
+    """(role, login, password) for the seed_demo summary: the account ready to register for a visit."""
+    from programmes.demo import DEMO_PASSWORD
+
+    if not get_user_model().objects.filter(email=TRY_DELEGATE_EMAIL).exists():
+        return []
+    return [("Delegate", TRY_DELEGATE_EMAIL, DEMO_PASSWORD)]

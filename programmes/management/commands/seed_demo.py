@@ -18,13 +18,13 @@ class Command(BaseCommand):
     help = "Create the demo programme, directory, visit and accounts (idempotent), then print the demo logins."
 
     # Order matters: visits need the directory, recommendations need the visits.
-    seeders = (programmes.demo.seed, meetings.demo.seed, recommendations.demo.seed)
+    demo_modules = (programmes.demo, meetings.demo, recommendations.demo)
 
     def handle(self, *args, **options):
         before = count_rows()
         with transaction.atomic():
-            for seed in self.seeders:
-                seed(stdout=self.stdout, style=self.style)
+            for module in self.demo_modules:
+                module.seed(stdout=self.stdout, style=self.style)
         after = count_rows()
         created = {label: after[label] - before[label] for label in after if after[label] != before[label]}
         self.print_summary(created)
@@ -37,7 +37,8 @@ class Command(BaseCommand):
         else:
             self.stdout.write(self.style.SUCCESS("Demo data ready: 0 rows created (everything was already there)."))
 
-        accounts = programmes.demo.demo_accounts()
+        # Each app may name accounts worth trying: (role, login, password).
+        accounts = [account for module in self.demo_modules for account in getattr(module, "demo_accounts", list)()]
         width = max(len(login) for _role, login, _password in accounts)
         role_width = max(len(role) for role, _login, _password in accounts)
         self.stdout.write("")

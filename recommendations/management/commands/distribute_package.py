@@ -62,8 +62,8 @@ class Command(BaseCommand):
         with tqdm(total=progress.total, unit="email", file=self.stdout._out, dynamic_ncols=True) as bar:
             while True:
                 completed = progress.sent + progress.failed
+                bar.set_postfix(sent=progress.sent, failed=progress.failed, pending=progress.pending, refresh=False)
                 bar.update(completed - bar.n)
-                bar.set_postfix(sent=progress.sent, failed=progress.failed, pending=progress.pending)
                 if progress.done or (deadline is not None and time.monotonic() > deadline):
                     return progress
                 time.sleep(interval)

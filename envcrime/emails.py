@@ -5,6 +5,8 @@ optionally `<prefix>.html`. They are rendered in the recipient's language (the o
 four official languages; English where no translation exists yet).
 """
 
+import smtplib
+import socket
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -59,3 +61,21 @@ def build_templated_email(
 def send_templated_email(**kwargs) -> None:
     """Build and send; SMTP errors propagate so the calling task can retry."""
     build_templated_email(**kwargs).send(fail_silently=False)
+
+
+def is_transient_smtp_error(error: BaseException) -> bool:
+    """4xx answers, dropped connections and timeouts are worth retrying; 5xx answers are not.
+
+    A 5xx is the relay's final word (unknown mailbox, policy rejection): retrying it only delays
+    the report staff need and can get the sender blocklisted, so it fails at once; staff can retry
+    it after fixing the address.
+    """
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in error.recipients.values()]
+        return bool(codes) and all(400 <= code < 500 for code in codes)
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 400 <= error.smtp_code < 500
+    return isinstance(
+        error,
+        smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError | ConnectionError | TimeoutError | socket.timeout,
+    )

@@ -6,8 +6,6 @@ broker only carries ids. Every step is safe to run twice.
 
 import hashlib
 import logging
-import smtplib
-import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -22,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from envcrime.emails import build_templated_email
+from envcrime.emails import build_templated_email, is_transient_smtp_error
 from envcrime.pdf import render_pdf
 from meetings.models import Registration
 from programmes.models import Contact, MemberCountry
@@ -325,24 +323,6 @@ class TransientDeliveryError(Exception):
 class SendOutcome:
     status: str  # "skipped", "sent", "retry", "failed"
     countdown: int | None = None
-
-
-def is_transient_smtp_error(error: BaseException) -> bool:
-    """4xx answers, dropped connections and timeouts are worth retrying; 5xx answers are not.
-
-    A 5xx is the relay's final word (unknown mailbox, policy rejection): retrying it only delays
-    the report staff need and can get the sender blocklisted, so it fails at once; staff can retry
-    it after fixing the address.
-    """
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        codes = [code for code, _message in error.recipients.values()]
-        return bool(codes) and all(400 <= code < 500 for code in codes)
-    if isinstance(error, smtplib.SMTPResponseException):
-        return 400 <= error.smtp_code < 500
-    return isinstance(
-        error,
-        smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError | ConnectionError | TimeoutError | socket.timeout,
-    )
 
 
 def _describe(error: BaseException) -> str:

@@ -1,9 +1,13 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.utils.translation import gettext_lazy as _
 
 from . import views
+from .converters import IdConverter
+
+# Registered before the apps' URLconfs are included: they use <id:pk> for primary keys.
+register_converter(IdConverter, "id")
 
 # The admin login goes through allauth (rate limits, MFA), never Django's own login form.
 admin.site.login = secure_admin_login(admin.site.login)

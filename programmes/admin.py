@@ -1,4 +1,8 @@
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Subquery
 from django.http import HttpResponseRedirect
@@ -10,6 +14,7 @@ from import_export.formats.base_formats import CSV, XLSX
 
 from .models import Contact, CrimeArea, MemberCountry, Organisation, Programme
 from .resources import ContactResource
+from .roles import DELEGATE, LIAISON
 
 
 class CrimeAreaInline(admin.TabularInline):
@@ -185,3 +190,50 @@ def _import_failure_message(result) -> str:
     problems = [f"{line}: {errors[0].error}" for line, errors in result.row_errors()]
     problems += [f"{row.number}: {'; '.join(row.error.messages)}" for row in result.invalid_rows]
     return gettext("Nothing was imported. Rows with problems: %(rows)s") % {"rows": " · ".join(problems[:10])}
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class PortalUserAdmin(UserAdmin):
+    """Superusers manage every account; programme staff only give delegates and liaisons their role.
+
+    A staff member who is not a superuser sees no staff or superuser accounts, cannot set passwords,
+    cannot change an email address (a password reset would then take the account over) and can only
+    choose the Liaison or Delegate group, so nobody can raise their own rights.
+    """
+
+    STAFF_ASSIGNABLE_GROUPS = (LIAISON, DELEGATE)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(is_staff=False, is_superuser=False)
+
+    def get_fieldsets(self, request, obj=None):
+        if request.user.is_superuser or obj is None:
+            return super().get_fieldsets(request, obj)
+        return (
+            (None, {"fields": ("username", "email")}),
+            (_("Personal info"), {"fields": ("first_name", "last_name")}),
+            (_("Role"), {"fields": ("is_active", "groups")}),
+            (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().get_readonly_fields(request, obj)
+        return ("username", "email", "last_login", "date_joined")
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups" and not request.user.is_superuser:
+            kwargs["queryset"] = Group.objects.filter(name__in=self.STAFF_ASSIGNABLE_GROUPS)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def user_change_password(self, request, id, form_url=""):
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)

@@ -11,11 +11,14 @@ from .roles import DELEGATE, LIAISON, PROGRAMME_STAFF
 
 # Programme staff run the portal from the admin: everything in the portal's apps...
 STAFF_APPS = ("programmes", "meetings", "recommendations")
-# ...and enough of the accounts to help people (grant roles, fix an address), not to delete them.
+# ...and enough of the accounts to give delegates and liaisons their role. Never group changes or
+# email-address changes: either would let a staff member raise their own rights or take over a
+# liaison's account through a password reset. What staff may change on a user is narrowed further
+# by programmes.admin.PortalUserAdmin; superusers manage the rest.
 STAFF_EXTRA_PERMISSIONS = (
     ("auth", "user", ("view", "change")),
-    ("auth", "group", ("view", "change")),
-    ("account", "emailaddress", ("view", "change")),
+    ("auth", "group", ("view",)),
+    ("account", "emailaddress", ("view",)),
 )
 
 
@@ -43,5 +46,8 @@ def grant_role_permissions(sender=None, *, apps=None, using=DEFAULT_DB_ALIAS, **
         name: Group.objects.using(using).get_or_create(name=name)[0] for name in (PROGRAMME_STAFF, LIAISON, DELEGATE)
     }
     permissions = Permission.objects.using(using).filter(staff_permissions_query())
-    # add() only inserts the missing rows: running after every app's migrate is cheap.
-    groups[PROGRAMME_STAFF].permissions.add(*permissions)
+    # The role's permissions are defined here, in code: set() also withdraws any granted by hand or
+    # by an earlier version of this list. It only writes the difference, so it stays cheap.
+    groups[PROGRAMME_STAFF].permissions.set(permissions)
+    groups[LIAISON].permissions.clear()
+    groups[DELEGATE].permissions.clear()

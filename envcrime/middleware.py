@@ -15,13 +15,15 @@ def user_has_second_factor(user) -> bool:
 
 
 class StaffMFARequiredMiddleware:
-    """Staff must have a second factor (TOTP) before they can use the admin.
+    """Staff must have a second factor (TOTP) before they can use the admin or the directory.
 
     allauth asks for the second factor at login from users who have one, but it cannot require one
     per role; this closes that gap. Switched by ENVCRIME_REQUIRE_STAFF_MFA (on whenever DEBUG is
-    false). Only admin URLs are guarded: the MFA setup pages, reauthentication and logout stay
-    reachable, so a redirect here can never loop.
+    false). Guarded: the admin and the directory, whose contact details staff see in full. The MFA
+    setup pages, reauthentication and logout are outside them, so a redirect here can never loop.
     """
+
+    GUARDED_URL_NAMES = ("admin:index", "programmes:directory")
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -37,8 +39,7 @@ class StaffMFARequiredMiddleware:
 
     @staticmethod
     def _must_set_up_mfa(request) -> bool:
-        admin_root = reverse("admin:index")
-        if not request.path.startswith(admin_root):
+        if not any(request.path.startswith(reverse(name)) for name in StaffMFARequiredMiddleware.GUARDED_URL_NAMES):
             return False
         # Leaving must always be possible, whatever the state of the account.
         if request.path == reverse("admin:logout"):

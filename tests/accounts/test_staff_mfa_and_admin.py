@@ -4,21 +4,10 @@ from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.urls import reverse
 
-from programmes.roles import DELEGATE, PROGRAMME_STAFF
 from tests.accounts.helpers import current_totp_code, sign_in, signed_in_user_id
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, DelegateFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
-
-
-# tests/factories.py's StaffFactory and DelegateFactory pass `roles` to the model (a class
-# attribute does not reach the post-generation hook), so the roles are given explicitly here.
-def StaffFactory(**kwargs):
-    return UserFactory(is_staff=True, is_superuser=True, roles=[PROGRAMME_STAFF], **kwargs)
-
-
-def DelegateFactory(**kwargs):
-    return UserFactory(roles=[DELEGATE], **kwargs)
 
 
 @pytest.fixture
@@ -35,6 +24,9 @@ def test_staff_without_a_second_factor_is_sent_to_set_up_totp(client, staff_mfa_
     assert response.status_code == 302
     assert response.url == reverse("mfa_activate_totp")
     for path in (reverse("admin:auth_user_changelist"), reverse("admin:password_change")):
+        assert client.get(path).url == reverse("mfa_activate_totp"), path
+    # The directory shows every contact's personal details to staff: the same rule applies.
+    for path in (reverse("programmes:directory"), reverse("programmes:organisations")):
         assert client.get(path).url == reverse("mfa_activate_totp"), path
 
 

@@ -8,7 +8,7 @@ from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
@@ -278,7 +278,9 @@ class RegistrationAdmin(ExportMixin, admin.ModelAdmin):
     def affiliation_display(self, registration):
         return registration.affiliation
 
-    def _report(self, request, outcome: services.BulkOutcome, done_message: str):
+    def _bulk_action(self, request, queryset, service, done_message):
+        """Run one bulk service on the selection; `done_message` is an ngettext_lazy keyed on "count"."""
+        outcome = service(registration_ids=list(queryset.values_list("pk", flat=True)), by=request.user)
         if outcome.done:
             self.message_user(request, done_message % {"count": len(outcome.done)}, messages.SUCCESS)
         for refusal in outcome.refused:
@@ -288,38 +290,32 @@ class RegistrationAdmin(ExportMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Confirm the selected registrations (within capacity)"))
     def confirm_selected(self, request, queryset):
-        outcome = services.registrations_confirm(
-            registration_ids=list(queryset.values_list("pk", flat=True)), by=request.user
-        )
-        self._report(
+        self._bulk_action(
             request,
-            outcome,
-            ngettext("%(count)d registration confirmed.", "%(count)d registrations confirmed.", len(outcome.done)),
+            queryset,
+            services.registrations_confirm,
+            ngettext_lazy("%(count)d registration confirmed.", "%(count)d registrations confirmed.", "count"),
         )
 
     @admin.action(description=_("Decline the selected registrations"))
     def decline_selected(self, request, queryset):
-        outcome = services.registrations_decline(
-            registration_ids=list(queryset.values_list("pk", flat=True)), by=request.user
-        )
-        self._report(
+        self._bulk_action(
             request,
-            outcome,
-            ngettext("%(count)d registration declined.", "%(count)d registrations declined.", len(outcome.done)),
+            queryset,
+            services.registrations_decline,
+            ngettext_lazy("%(count)d registration declined.", "%(count)d registrations declined.", "count"),
         )
 
     @admin.action(description=_("Move the selected pending registrations to the waiting list"))
     def waitlist_selected(self, request, queryset):
-        outcome = services.registrations_waitlist(
-            registration_ids=list(queryset.values_list("pk", flat=True)), by=request.user
-        )
-        self._report(
+        self._bulk_action(
             request,
-            outcome,
-            ngettext(
+            queryset,
+            services.registrations_waitlist,
+            ngettext_lazy(
                 "%(count)d registration moved to the waiting list.",
                 "%(count)d registrations moved to the waiting list.",
-                len(outcome.done),
+                "count",
             ),
         )
 

@@ -19,11 +19,6 @@ def with_seat_counts(queryset: QuerySet) -> QuerySet:
     ).annotate(seats_left=Greatest(F("capacity") - F("confirmed_count"), Value(0)))
 
 
-def seats_left(visit: Visit) -> int:
-    """Needs a visit from `with_seat_counts`."""
-    return visit.seats_left
-
-
 def public_visits() -> QuerySet:
     return Visit.objects.exclude(status=Visit.Status.DRAFT).select_related("host_country", "programme")
 

@@ -15,6 +15,7 @@ Allowed transitions (DESIGN.md, plus two choices documented below):
 
 import datetime
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -298,9 +299,10 @@ def _confirm_locked(visit: Visit, registration: Registration, *, by, now) -> Reg
     return registration
 
 
-def _decline_locked(visit: Visit, registration: Registration, *, by, now) -> Registration:
+def _decline_locked(visit: Visit, registration: Registration, *, by, now, fill_seat: bool = True) -> Registration:
     # Staff may also decline a confirmed or waitlisted delegate (e.g. a nomination withdrawn by the
-    # delegate's authority); a confirmed seat freed this way goes to the waiting list at once.
+    # delegate's authority); a confirmed seat freed this way goes to the waiting list at once, or,
+    # in a bulk action (fill_seat=False), once every selected registration has been declined.
     if registration.status not in (Status.PENDING, Status.WAITLISTED, Status.CONFIRMED):
         raise InvalidTransition(
             _("%(name)s is %(status)s and cannot be declined.")
@@ -309,7 +311,7 @@ def _decline_locked(visit: Visit, registration: Registration, *, by, now) -> Reg
     was_confirmed = registration.status == Status.CONFIRMED
     _change_status(registration, Status.DECLINED, by=by, note=_("Declined by programme staff"), now=now)
     _email_on_commit(registration, "declined")
-    if was_confirmed:
+    if was_confirmed and fill_seat:
         _fill_from_waitlist(visit, now=now)
     return registration
 
@@ -345,21 +347,37 @@ class BulkOutcome:
 
 
 def _bulk(registration_ids, *, by, step) -> BulkOutcome:
+    """Apply `step` to each registration; seats freed on the way go to the waiting list at the end.
+
+    Each row is read again just before its step: an earlier step may have changed it (a decline
+    promotes from the waiting list), and a copy loaded before would act on a status it no longer has.
+    Promotions wait for the end so that a delegate declined in the same action is never promoted first.
+    """
     outcome = BulkOutcome()
     visit_ids = sorted(set(Registration.objects.filter(pk__in=registration_ids).values_list("visit_id", flat=True)))
     visits = {visit.pk: visit for visit in Visit.objects.select_for_update().filter(pk__in=visit_ids).order_by("pk")}
-    registrations = (
+    # Lock order: the visits by pk, then the registrations by pk, so two bulk actions cannot deadlock.
+    locked = (
         Registration.objects.select_for_update()
         .filter(pk__in=registration_ids)
-        # First come, first served when seats run out in the middle of a bulk confirmation.
-        .order_by("visit_id", "submitted_at", "pk")
+        .order_by("pk")
+        .values_list("visit_id", "submitted_at", "pk")
     )
     now = timezone.now()
-    for registration in registrations:
+    freed_visit_ids = set()
+    # First come, first served when seats run out in the middle of a bulk confirmation.
+    for _visit_id, _submitted_at, pk in sorted(locked):
+        registration = Registration.objects.get(pk=pk)  # locked above, so current
+        was_confirmed = registration.status == Status.CONFIRMED
         try:
             outcome.done.append(step(visits[registration.visit_id], registration, by=by, now=now))
         except RegistrationError as error:
             outcome.refused.append(error.message)
+            continue
+        if was_confirmed and registration.status != Status.CONFIRMED:
+            freed_visit_ids.add(registration.visit_id)
+    for visit_id in sorted(freed_visit_ids):
+        _fill_from_waitlist(visits[visit_id], now=now)
     return outcome
 
 
@@ -370,7 +388,7 @@ def registrations_confirm(*, registration_ids, by) -> BulkOutcome:
 
 @transaction.atomic
 def registrations_decline(*, registration_ids, by) -> BulkOutcome:
-    return _bulk(registration_ids, by=by, step=_decline_locked)
+    return _bulk(registration_ids, by=by, step=partial(_decline_locked, fill_seat=False))
 
 
 @transaction.atomic

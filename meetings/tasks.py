@@ -1,21 +1,42 @@
 """Thin Celery tasks: ids in, load, call, retry on transient mail errors."""
 
+import logging
 import smtplib
+from contextlib import contextmanager
 
 from celery import shared_task
 from django.conf import settings
 
+from envcrime.emails import is_transient_smtp_error
+
 from .models import Registration
 
+logger = logging.getLogger(__name__)
+
+Status = Registration.Status
+
 # SMTPException derives from OSError; OSError also covers a relay that refuses the connection.
-TRANSIENT_MAIL_ERRORS = (smtplib.SMTPException, OSError)
+# Only the transient ones reach Celery's autoretry: `_permanent_refusal_logged` stops the others.
+MAIL_ERRORS = (smtplib.SMTPException, OSError)
 MAIL_RETRY = {
-    "autoretry_for": TRANSIENT_MAIL_ERRORS,
+    "autoretry_for": MAIL_ERRORS,
     "retry_backoff": getattr(settings, "MEETINGS_EMAIL_RETRY_BACKOFF_SECONDS", 2),
     # Kept far below the broker's visibility timeout, so a waiting retry is never delivered twice.
     "retry_backoff_max": 300,
     "retry_jitter": True,
     "max_retries": 8,
+}
+
+# The status a registration must still have for its email to go out: an email is queued with the
+# news of the moment, and by the time a worker sends it the delegate may have cancelled (no .ics
+# for a seat they gave up) or been promoted (no "waiting list" after "a seat is yours").
+EVENT_STATUS = {
+    "received": Status.PENDING,
+    "confirmed": Status.CONFIRMED,
+    "promoted": Status.CONFIRMED,
+    "waitlisted": Status.WAITLISTED,
+    "declined": Status.DECLINED,
+    "cancelled": Status.CANCELLED,
 }
 
 
@@ -29,12 +50,34 @@ def _registration(registration_id: int) -> Registration | None:
     )
 
 
+@contextmanager
+def _permanent_refusal_logged(description: str):
+    """Let transient mail errors through to the retry; log a permanent refusal (5xx) and give up at once."""
+    try:
+        yield
+    except MAIL_ERRORS as error:
+        if is_transient_smtp_error(error):
+            raise
+        # Retrying a final refusal only delays the report and can get the sender blocklisted.
+        logger.error("%s not sent, refused for good: %r", description, error)
+
+
 @shared_task(**MAIL_RETRY)
 def send_registration_email(registration_id: int, event: str) -> None:
     from .notifications import send_registration_email as send
 
     registration = _registration(registration_id)
-    if registration is not None:
+    if registration is None:
+        return
+    if registration.status != EVENT_STATUS.get(event, registration.status):
+        logger.info(
+            "%r email of registration %s not sent: the registration is %s now",
+            event,
+            registration_id,
+            registration.status,
+        )
+        return
+    with _permanent_refusal_logged(f"{event!r} email of registration {registration_id}"):
         send(registration, event)
 
 
@@ -43,5 +86,6 @@ def notify_staff_of_pending_registration(registration_id: int) -> None:
     from .notifications import send_staff_pending_notice
 
     registration = _registration(registration_id)
-    if registration is not None and registration.status == Registration.Status.PENDING:
-        send_staff_pending_notice(registration)
+    if registration is not None and registration.status == Status.PENDING:
+        with _permanent_refusal_logged(f"staff notice of pending registration {registration_id}"):
+            send_staff_pending_notice(registration)

@@ -55,7 +55,7 @@ def visit_detail(request, slug):
     context = {
         "visit": visit,
         "agenda": selectors.agenda_by_day(visit),
-        "seats_left": selectors.seats_left(visit),
+        "seats_left": visit.seats_left,
         "is_open": visit.is_open_for_registration(),
         "registration": registration,
         "waitlist_position": selectors.waitlist_position(registration) if registration else None,
@@ -107,7 +107,7 @@ def register(request, slug):
     return render(
         request,
         "meetings/register.html",
-        {"visit": visit, "form": form, "seats_left": selectors.seats_left(visit)},
+        {"visit": visit, "form": form, "seats_left": visit.seats_left},
     )
 
 

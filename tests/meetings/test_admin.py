@@ -60,6 +60,24 @@ def test_bulk_decline_records_who(staff_client):
     assert registration.status_changes.get().changed_by == staff_client.staff
 
 
+def test_bulk_waitlist_and_decline_say_what_they_did(staff_client):
+    visit = VisitFactory(requires_approval=True)
+    one, two = pending(visit), pending(visit)
+    page = staff_client.post(
+        reverse(CHANGELIST), {"action": "waitlist_selected", "_selected_action": [one.pk, two.pk]}, follow=True
+    ).content.decode()
+    assert "2 registrations moved to the waiting list." in page
+    assert set(Registration.objects.values_list("status", flat=True)) == {Status.WAITLISTED}
+    page = staff_client.post(
+        reverse(CHANGELIST), {"action": "decline_selected", "_selected_action": [one.pk]}, follow=True
+    ).content.decode()
+    assert "1 registration declined." in page
+    page = staff_client.post(
+        reverse(CHANGELIST), {"action": "waitlist_selected", "_selected_action": [one.pk]}, follow=True
+    ).content.decode()
+    assert "is declined and cannot be moved to the waiting list" in page
+
+
 def test_registration_filters_by_visit_status_and_affiliation_kind(staff_client):
     visit = VisitFactory()
     ngo = OrganisationFactory(kind="ngo")

@@ -213,3 +213,68 @@ def test_attendance_records_who_checked_in_and_refuses_strangers():
         )
     services.attendance_record(visit=visit, date=visit.start_date, present_registration_ids=[], by=staff)
     assert not present.attendances.exists()
+
+
+def test_bulk_decline_of_a_confirmed_and_the_first_waitlisted_gives_the_seat_to_the_next_in_line(
+    django_capture_on_commit_callbacks,
+):
+    # The bulk action once worked on rows loaded before the first promotion: declining A promoted B,
+    # then B's stale copy was declined "as waitlisted", the freed seat stayed empty and B was told
+    # both "a seat is yours" and "declined".
+    visit = VisitFactory(capacity=1)
+    confirmed = make_registration(visit=visit)
+    first = waitlisted(visit, minutes_ago=10)
+    next_in_line = waitlisted(visit, minutes_ago=5)
+    staff = make_staff()
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = services.registrations_decline(registration_ids=[confirmed.pk, first.pk], by=staff)
+    assert outcome.refused == [] and sorted(r.pk for r in outcome.done) == sorted([confirmed.pk, first.pk])
+    for registration in (confirmed, first, next_in_line):
+        registration.refresh_from_db()
+    assert [confirmed.status, first.status, next_in_line.status] == [Status.DECLINED, Status.DECLINED, Status.CONFIRMED]
+
+    def history(registration):
+        return list(registration.status_changes.order_by("pk").values_list("from_status", "to_status", "changed_by"))
+
+    assert history(confirmed) == [(Status.CONFIRMED, Status.DECLINED, staff.pk)]
+    assert history(first) == [(Status.WAITLISTED, Status.DECLINED, staff.pk)]
+    assert history(next_in_line) == [(Status.WAITLISTED, Status.CONFIRMED, None)]
+
+    def subjects_to(registration):
+        return [m.subject.split(":")[0] for m in mail.outbox if m.to == [registration.delegate.email]]
+
+    assert subjects_to(confirmed) == ["Your registration"]
+    assert subjects_to(first) == ["Your registration"]
+    assert subjects_to(next_in_line) == ["A seat is yours"]
+
+
+def test_bulk_decline_of_two_confirmed_promotes_two_in_order_of_the_waiting_list():
+    visit = VisitFactory(capacity=2)
+    confirmed = [make_registration(visit=visit) for _ in range(2)]
+    later = waitlisted(visit, minutes_ago=1)
+    earlier = waitlisted(visit, minutes_ago=20)
+    last = waitlisted(visit, minutes_ago=0)
+    services.registrations_decline(registration_ids=[r.pk for r in confirmed], by=make_staff())
+    statuses = dict(Registration.objects.filter(visit=visit).values_list("pk", "status"))
+    assert [statuses[r.pk] for r in (*confirmed, earlier, later, last)] == [
+        Status.DECLINED,
+        Status.DECLINED,
+        Status.CONFIRMED,
+        Status.CONFIRMED,
+        Status.WAITLISTED,
+    ]
+
+
+def test_bulk_confirm_and_waitlist_see_the_current_status():
+    visit = VisitFactory(requires_approval=True, capacity=1)
+    staff = make_staff()
+    first, second = submit(visit), submit(visit)
+    # A stale selection: the first was confirmed meanwhile (e.g. by a colleague).
+    services.registration_confirm(registration=first, by=staff)
+    outcome = services.registrations_waitlist(registration_ids=[first.pk, second.pk], by=staff)
+    assert [r.pk for r in outcome.done] == [second.pk] and "is confirmed" in outcome.refused[0]
+    outcome = services.registrations_confirm(registration_ids=[first.pk, second.pk], by=staff)
+    assert outcome.done == [] and len(outcome.refused) == 2
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == (Status.CONFIRMED, Status.WAITLISTED)

@@ -1,10 +1,10 @@
 import csv
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -77,7 +77,7 @@ class PackageAdmin(admin.ModelAdmin):
     def get_urls(self):
         return [
             path(
-                "<int:pk>/document/",
+                "<id:pk>/document/",
                 self.admin_site.admin_view(self.document_view),
                 name="recommendations_package_document",
             ),
@@ -101,14 +101,16 @@ class PackageAdmin(admin.ModelAdmin):
     def document_view(self, request, pk):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        package = get_object_or_404(Package, pk=pk)
-        if not package.document:
+        package = self.get_object(request, unquote(str(pk)))
+        if package is None or not package.document:
             raise Http404
         response = FileResponse(package.document.open("rb"), as_attachment=True, filename=package.download_filename)
         response["Cache-Control"] = "no-store"
         return response
 
-    @admin.action(description=gettext_lazy("Publish the selected draft packages (renders the PDF)"))
+    @admin.action(
+        description=gettext_lazy("Publish the selected draft packages (renders the PDF)"), permissions=["change"]
+    )
     def publish(self, request, queryset):
         for package in queryset:
             try:
@@ -123,7 +125,9 @@ class PackageAdmin(admin.ModelAdmin):
                     messages.SUCCESS,
                 )
 
-    @admin.action(description=gettext_lazy("Distribute the selected packages to every member country"))
+    @admin.action(
+        description=gettext_lazy("Distribute the selected packages to every member country"), permissions=["change"]
+    )
     def distribute(self, request, queryset):
         last = None
         for package in queryset:
@@ -143,7 +147,9 @@ class PackageAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(reverse("admin:recommendations_distribution_change", args=[last.pk]))
         return None
 
-    @admin.action(description=gettext_lazy("Create a new draft version of the selected packages"))
+    @admin.action(
+        description=gettext_lazy("Create a new draft version of the selected packages"), permissions=["change"]
+    )
     def new_version(self, request, queryset):
         for package in queryset:
             draft = services.package_new_version(package=package)
@@ -152,20 +158,27 @@ class PackageAdmin(admin.ModelAdmin):
             )
 
 
-def _country_rows(distribution: Distribution):
-    return (
+def _country_rows(distribution: Distribution) -> list[dict]:
+    rows = (
         Delivery.objects.filter(distribution=distribution)
         .values("member_country__name", "member_country__iso2")
         .annotate(
-            deliveries=Count("pk"),
-            sent=Count("pk", filter=Q(status=Delivery.Status.SENT)),
-            failed=Count("pk", filter=Q(status=Delivery.Status.FAILED)),
-            pending=Count("pk", filter=Q(status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING])),
+            **services.progress_counts(),
             downloaded=Count("pk", filter=Q(first_downloaded_at__isnull=False)),
             acknowledged=Count("pk", filter=Q(acknowledged_at__isnull=False)),
         )
         .order_by("member_country__name")
     )
+    return [
+        {
+            "name": row["member_country__name"],
+            "iso2": row["member_country__iso2"],
+            "progress": services.progress_from(row),
+            "downloaded": row["downloaded"],
+            "acknowledged": row["acknowledged"],
+        }
+        for row in rows
+    ]
 
 
 @admin.register(Distribution)
@@ -183,48 +196,50 @@ class DistributionAdmin(admin.ModelAdmin):
         return False
 
     def get_queryset(self, request):
-        pending = Q(deliveries__status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING])
+        # Each distribution comes with its progress, counted in the same query (the list, the page,
+        # the JSON the page polls).
         return (
             super()
             .get_queryset(request)
-            .annotate(
-                delivery_total=Count("deliveries"),
-                delivery_sent=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.SENT)),
-                delivery_failed=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.FAILED)),
-                delivery_pending=Count("deliveries", filter=pending),
-            )
+            .select_related("package__visit", "started_by")
+            .annotate(**services.progress_counts("deliveries__"))
         )
 
     @admin.display(description=gettext_lazy("progress"))
     def progress_summary(self, obj):
+        progress = services.progress_from(obj)
         return _("%(sent)d sent, %(failed)d failed, %(pending)d pending of %(total)d") % {
-            "sent": obj.delivery_sent,
-            "failed": obj.delivery_failed,
-            "pending": obj.delivery_pending,
-            "total": obj.delivery_total,
+            "sent": progress.sent,
+            "failed": progress.failed,
+            "pending": progress.pending,
+            "total": progress.total,
         }
 
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
-            path("<int:pk>/progress.json", view(self.progress_view), name="recommendations_distribution_progress"),
-            path("<int:pk>/report.csv", view(self.report_view), name="recommendations_distribution_report"),
+            path("<id:pk>/progress.json", view(self.progress_view), name="recommendations_distribution_progress"),
+            path("<id:pk>/report.csv", view(self.report_view), name="recommendations_distribution_report"),
             path(
-                "<int:pk>/retry-failed/",
+                "<id:pk>/retry-failed/",
                 view(require_POST(self.retry_failed_view)),
                 name="recommendations_distribution_retry_failed",
             ),
             *super().get_urls(),
         ]
 
-    def _distribution(self, request, pk) -> Distribution:
+    def _distribution(self, request, object_id) -> Distribution:
+        """The distribution with its progress; a malformed or unknown id is a 404."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        return get_object_or_404(Distribution.objects.select_related("package__visit", "started_by"), pk=pk)
+        distribution = self.get_object(request, unquote(str(object_id)))
+        if distribution is None:
+            raise Http404
+        return distribution
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         distribution = self._distribution(request, object_id)
-        progress = services.progress_for(distribution.deliveries.all())
+        progress = services.progress_from(distribution)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -241,8 +256,8 @@ class DistributionAdmin(admin.ModelAdmin):
 
     def progress_view(self, request, pk):
         distribution = self._distribution(request, pk)
-        progress = services.progress_for(distribution.deliveries.all())
-        finished_at = Distribution.objects.filter(pk=distribution.pk).values_list("finished_at", flat=True).get()
+        progress = services.progress_from(distribution)
+        finished_at = distribution.finished_at
         response = JsonResponse(
             {
                 "total": progress.total,
@@ -343,6 +358,7 @@ class DeliveryAdmin(admin.ModelAdmin):
     list_filter = ["status", "package"]
     search_fields = ["email", "member_country__name", "contact__name"]
     list_select_related = ["member_country", "package"]
+    ordering = ["member_country__name", "pk"]
     inlines = [DeliveryEventInline]
 
     def get_readonly_fields(self, request, obj=None):

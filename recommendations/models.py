@@ -199,7 +199,9 @@ class Delivery(models.Model):
     class Meta:
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
-        ordering = ["member_country__name", "pk"]
+        # By id: the sweeper and the workers query deliveries without caring for order, and a
+        # country ordering would add a join and a sort to each. Pages that show them order by country.
+        ordering = ["pk"]
         constraints = [
             models.UniqueConstraint(fields=["package", "contact"], name="one_delivery_per_package_and_contact"),
             models.CheckConstraint(

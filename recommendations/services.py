@@ -6,15 +6,15 @@ broker only carries ids. Every step is safe to run twice.
 
 import hashlib
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import timedelta
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, fields
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Exists, F, Max, OuterRef, Q
+from django.db.models import Count, Exists, F, Max, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +25,9 @@ from envcrime.pdf import render_pdf
 from meetings.models import Registration
 from programmes.models import Contact, MemberCountry
 
+# A cycle: tasks.py calls these services. Importing the module (not its names) lets either side be
+# imported first; `tasks.send_delivery` is looked up when enqueueing, long after both are loaded.
+from . import tasks
 from .models import Delivery, DeliveryEvent, Distribution, DownloadEvent, Obstacle, Recommendation
 from .models import RecommendationPackage as Package
 
@@ -51,6 +54,10 @@ class PackageNotPublished(RecommendationsError):
 
 
 class PackageIsEmpty(RecommendationsError):
+    pass
+
+
+class PackageVersionOutdated(RecommendationsError):
     pass
 
 
@@ -103,8 +110,6 @@ def _snapshot_content(package: Package) -> dict:
 
 
 def package_document_context(package: Package, content: dict, published_at) -> dict:
-    from datetime import date
-
     audiences = dict(Recommendation.Audience.choices)
     priorities = dict(Recommendation.Priority.choices)
     obstacles_by_number = {o["number"]: o for o in content["obstacles"]}
@@ -134,11 +139,30 @@ def package_document_context(package: Package, content: dict, published_at) -> d
 def package_publish(*, package: Package, by) -> Package:
     """Snapshot the content, render the PDF once, store it with its checksum, freeze the package.
 
-    An earlier published version of the same visit becomes superseded by this one.
+    The published version of the same visit, always a lower one, becomes superseded by this one. A
+    draft older than the visit's latest published version is refused: it would replace newer content.
     """
-    package = Package.objects.select_for_update().select_related("visit").get(pk=package.pk)
+    visit_id = Package.objects.values_list("visit_id", flat=True).get(pk=package.pk)
+    # Every version of the visit is locked, so two publications of one visit happen one after the other.
+    versions = {
+        p.pk: p
+        for p in Package.objects.select_for_update(of=("self",))
+        .select_related("visit")
+        .filter(visit_id=visit_id)
+        .order_by("pk")
+    }
+    package = versions[package.pk]
     if package.status != Package.Status.DRAFT:
         raise PackageNotDraft(_("Only a draft package can be published; this one is already frozen."))
+    latest = max((p.version for p in versions.values() if p.is_frozen), default=None)
+    if latest is not None and package.version < latest:
+        raise PackageVersionOutdated(
+            _(
+                "Version %(version)d cannot be published: version %(latest)d of this visit is already "
+                "published. Make the corrections in a new version instead."
+            )
+            % {"version": package.version, "latest": latest}
+        )
     content = _snapshot_content(package)
     if not content["recommendations"]:
         raise PackageIsEmpty(_("The visit has no recommendations yet: there is nothing to publish."))
@@ -165,11 +189,7 @@ def package_publish(*, package: Package, by) -> Package:
             "updated_at",
         ]
     )
-    superseded = (
-        Package.objects.select_for_update()
-        .filter(visit=package.visit, status=Package.Status.PUBLISHED)
-        .exclude(pk=package.pk)
-    )
+    superseded = [p for p in versions.values() if p.status == Package.Status.PUBLISHED and p.version < package.version]
     for older in superseded:
         older.status = Package.Status.SUPERSEDED
         older.superseded_by = package
@@ -227,13 +247,69 @@ def _countries_without_contact() -> list[dict]:
     return list(MemberCountry.objects.active().exclude(Exists(has_contact)).order_by("name").values("iso2", "name"))
 
 
-def _enqueue_deliveries(delivery_ids: list[int]) -> None:
-    from .tasks import send_delivery
+def _publish_deliveries(delivery_ids: list[int]) -> None:
+    """One task message per delivery, all over one producer: one broker connection, not one per message.
 
+    In eager mode (no broker) `apply_async` runs each task in this process, as `.delay()` would.
+    """
+    send_delivery = tasks.send_delivery
+    with send_delivery.app.producer_or_acquire() as producer:
+        for delivery_id in delivery_ids:
+            send_delivery.apply_async((delivery_id,), producer=producer)
+
+
+def _enqueue_deliveries(delivery_ids: list[int]) -> None:
+    """Publish on commit, so a worker never looks for a row that is not committed yet."""
     if not delivery_ids:
         return
     ids = list(delivery_ids)
-    transaction.on_commit(lambda: [send_delivery.delay(delivery_id) for delivery_id in ids])
+    transaction.on_commit(lambda: _publish_deliveries(ids))
+
+
+def broker_queue_length() -> int:
+    """Messages waiting in the broker queue of `send_delivery`, not yet taken by a worker.
+
+    Messages a worker holds (running, prefetched, or waiting for a retry countdown) are not in the
+    queue. Eager mode has no queue: nothing waits. A queue that does not exist yet is empty.
+    """
+    app = tasks.send_delivery.app
+    if app.conf.task_always_eager:
+        return 0
+    queue = app.amqp.router.route({}, tasks.send_delivery.name)["queue"].name
+    with app.connection_for_write() as connection:
+        try:
+            # A passive declare only reads: with Redis it is LLEN of the queue's lists (one per priority).
+            return connection.default_channel.queue_declare(queue=queue, passive=True).message_count
+        except connection.channel_errors:
+            return 0
+
+
+def _due_for_sending(now):
+    """Queued rows whose retry time (if any) has come."""
+    return Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+
+
+def _pending_deliveries():
+    """For a distribution (the outer row): some delivery is still queued or sending."""
+    return Exists(
+        Delivery.objects.filter(
+            distribution_id=OuterRef("pk"), status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING]
+        )
+    )
+
+
+def _mark_finished(distributions, *, now) -> int:
+    """Set `finished_at` on those of `distributions` that are not finished and have nothing pending."""
+    return distributions.filter(finished_at__isnull=True).exclude(_pending_deliveries()).update(finished_at=now)
+
+
+def _record_events(delivery_ids: Iterable[int], *, at, from_status: str, to_status: str, note: str, by=None) -> None:
+    DeliveryEvent.objects.bulk_create(
+        [
+            DeliveryEvent(delivery_id=pk, at=at, from_status=from_status, to_status=to_status, by=by, note=note)
+            for pk in delivery_ids
+        ]
+    )
 
 
 @dataclass(frozen=True)
@@ -248,8 +324,9 @@ def distribution_start(*, package: Package, started_by=None, addressed=None) -> 
     """Start (or resume) distributing a published package.
 
     Contacts that already have a delivery of this package are never addressed again: distributing
-    again reaches only contacts added since. Queued deliveries of earlier runs are enqueued again
-    (resuming), which is harmless because a delivery task claims its row before sending.
+    again reaches only contacts added since. Queued deliveries of earlier runs whose retry time has
+    come are enqueued again (resuming), which is harmless because a delivery task claims its row
+    before sending; one waiting out a retry backoff keeps its wait (its task message is scheduled).
     `addressed` replaces the default contact queryset (the benchmark addresses 10,000 contacts).
     """
     package = Package.objects.select_for_update().get(pk=package.pk)
@@ -261,15 +338,17 @@ def distribution_start(*, package: Package, started_by=None, addressed=None) -> 
         .exclude(Exists(already))
         .values_list("pk", "member_country_id", "email", "preferred_language")
     )
+    now = timezone.now()
     requeued = list(
-        Delivery.objects.filter(package=package, status=Delivery.Status.QUEUED).values_list("pk", flat=True)
+        Delivery.objects.filter(_due_for_sending(now), package=package, status=Delivery.Status.QUEUED).values_list(
+            "pk", flat=True
+        )
     )
     latest = package.distributions.order_by("-started_at", "-pk").first()
     if not contacts and latest is not None:
         _enqueue_deliveries(requeued)
         return DistributionStart(latest, 0, len(requeued))
 
-    now = timezone.now()
     distribution = Distribution.objects.create(
         package=package,
         started_by=started_by,
@@ -302,14 +381,7 @@ def distribution_mark_finished_if_done(*, distribution_id: int) -> bool:
     One statement: run after the caller's own change is committed, the last finisher always sees
     every other finisher's commit, so some call sets it.
     """
-    pending = Delivery.objects.filter(
-        distribution_id=OuterRef("pk"), status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING]
-    )
-    return bool(
-        Distribution.objects.filter(pk=distribution_id, finished_at__isnull=True)
-        .exclude(Exists(pending))
-        .update(finished_at=timezone.now())
-    )
+    return bool(_mark_finished(Distribution.objects.filter(pk=distribution_id), now=timezone.now()))
 
 
 # --- Sending one delivery -------------------------------------------------------------------------
@@ -321,7 +393,9 @@ class TransientDeliveryError(Exception):
 
 @dataclass(frozen=True)
 class SendOutcome:
-    status: str  # "skipped", "sent", "retry", "failed"
+    # "skipped" (another copy claimed the row first), "sent", "retry", "failed", or "overtaken" (the
+    # attempt failed, but the sweeper had meanwhile handed the row to another claim, which decides).
+    status: str
     countdown: int | None = None
 
 
@@ -329,14 +403,22 @@ def _describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"[:2000]
 
 
-def delivery_claim(*, delivery_id: int) -> bool:
-    """queued → sending, as one conditional UPDATE: of two copies of a task message only one wins."""
+def delivery_claim(*, delivery_id: int) -> datetime | None:
+    """queued → sending, as one conditional UPDATE: of two copies of a task message only one wins.
+
+    Returns the time of the claim (None when another copy won): it names this claim, since the
+    sweeper may hand a row claimed too long ago to another one.
+    """
     now = timezone.now()
-    return bool(
-        Delivery.objects.filter(pk=delivery_id, status=Delivery.Status.QUEUED).update(
-            status=Delivery.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1, next_attempt_at=None
-        )
+    claimed = Delivery.objects.filter(pk=delivery_id, status=Delivery.Status.QUEUED).update(
+        status=Delivery.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1, next_attempt_at=None
     )
+    return now if claimed else None
+
+
+def _still_claimed(delivery_id: int, claimed_at: datetime):
+    """The row, if this claim still owns it."""
+    return Delivery.objects.filter(pk=delivery_id, status=Delivery.Status.SENDING, claimed_at=claimed_at)
 
 
 def delivery_send(*, delivery_id: int, open_connection: Callable) -> SendOutcome:
@@ -348,7 +430,8 @@ def delivery_send(*, delivery_id: int, open_connection: Callable) -> SendOutcome
     Deliberately not one transaction: the claim must be committed before talking to the relay, so
     a crash mid-send leaves a `sending` row the sweeper can see; no lock is held while waiting on SMTP.
     """
-    if not delivery_claim(delivery_id=delivery_id):
+    claimed_at = delivery_claim(delivery_id=delivery_id)
+    if claimed_at is None:
         return SendOutcome("skipped")
     delivery = Delivery.objects.select_related("package__visit", "contact").get(pk=delivery_id)
     try:
@@ -369,14 +452,18 @@ def delivery_send(*, delivery_id: int, open_connection: Callable) -> SendOutcome
         message.send(fail_silently=False)
     except Exception as error:
         if is_transient_smtp_error(error):
-            outcome = delivery_defer(delivery=delivery, error=error)
+            outcome = delivery_defer(delivery=delivery, claimed_at=claimed_at, error=error)
         else:
             logger.exception("delivery %s failed permanently", delivery_id)
-            delivery_fail(delivery=delivery, error=error)
-            outcome = SendOutcome("failed")
+            outcome = delivery_fail(delivery=delivery, claimed_at=claimed_at, error=error)
         if outcome.status == "failed":
             distribution_mark_finished_if_done(distribution_id=delivery.distribution_id)
         return outcome
+    # The message has left, so the row is sent, whichever claim owns it now. Had the sweeper handed
+    # it to another claim meanwhile (this send outlasted the stale threshold), limiting the update to
+    # our claim would leave a delivered email recorded as queued or sending: sent again, or reported
+    # failed should the other attempt fail. The other claim's own outcome then changes nothing: a
+    # failure only applies to a row still `sending` under its claim, a success only to a row not sent.
     now = timezone.now()
     Delivery.objects.filter(pk=delivery_id).exclude(status=Delivery.Status.SENT).update(
         status=Delivery.Status.SENT, sent_at=now, last_error="", next_attempt_at=None
@@ -391,17 +478,22 @@ def retry_countdown(attempts: int) -> int:
 
 
 @transaction.atomic
-def delivery_defer(*, delivery: Delivery, error: BaseException) -> SendOutcome:
-    """A transient failure: back to queued with a time for the next attempt, or failed when out of attempts."""
+def delivery_defer(*, delivery: Delivery, claimed_at: datetime, error: BaseException) -> SendOutcome:
+    """A transient failure: back to queued with a time for the next attempt, or failed when out of attempts.
+
+    Only while the row is still this claim's (`claimed_at`); otherwise the claim that owns it now
+    decides ("overtaken": no retry of this task).
+    """
     if delivery.attempts >= settings.DELIVERY_MAX_ATTEMPTS:
-        delivery_fail(delivery=delivery, error=error)
-        return SendOutcome("failed")
+        return delivery_fail(delivery=delivery, claimed_at=claimed_at, error=error)
     countdown = retry_countdown(delivery.attempts)
-    Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(
+    deferred = _still_claimed(delivery.pk, claimed_at).update(
         status=Delivery.Status.QUEUED,
         next_attempt_at=timezone.now() + timedelta(seconds=countdown),
         last_error=_describe(error),
     )
+    if not deferred:
+        return SendOutcome("overtaken")
     DeliveryEvent.objects.create(
         delivery=delivery,
         from_status=Delivery.Status.SENDING,
@@ -415,10 +507,13 @@ def delivery_defer(*, delivery: Delivery, error: BaseException) -> SendOutcome:
 
 
 @transaction.atomic
-def delivery_fail(*, delivery: Delivery, error: BaseException) -> None:
-    Delivery.objects.filter(pk=delivery.pk).exclude(status=Delivery.Status.SENT).update(
+def delivery_fail(*, delivery: Delivery, claimed_at: datetime, error: BaseException) -> SendOutcome:
+    """A permanent failure (or the last attempt): only while the row is still this claim's."""
+    failed = _still_claimed(delivery.pk, claimed_at).update(
         status=Delivery.Status.FAILED, last_error=_describe(error), next_attempt_at=None
     )
+    if not failed:
+        return SendOutcome("overtaken")
     DeliveryEvent.objects.create(
         delivery=delivery,
         from_status=Delivery.Status.SENDING,
@@ -427,6 +522,7 @@ def delivery_fail(*, delivery: Delivery, error: BaseException) -> None:
             :500
         ],
     )
+    return SendOutcome("failed")
 
 
 # --- Recovery ------------------------------------------------------------------------------------
@@ -446,18 +542,13 @@ def deliveries_retry_failed(*, distribution: Distribution, by) -> int:
     Delivery.objects.filter(pk__in=failed).update(
         status=Delivery.Status.QUEUED, attempts=0, queued_at=now, next_attempt_at=None, claimed_at=None
     )
-    DeliveryEvent.objects.bulk_create(
-        [
-            DeliveryEvent(
-                delivery_id=pk,
-                at=now,
-                from_status=Delivery.Status.FAILED,
-                to_status=Delivery.Status.QUEUED,
-                by=by,
-                note=_("Retry requested by staff"),
-            )
-            for pk in failed
-        ]
+    _record_events(
+        failed,
+        at=now,
+        from_status=Delivery.Status.FAILED,
+        to_status=Delivery.Status.QUEUED,
+        by=by,
+        note=_("Retry requested by staff"),
     )
     Distribution.objects.filter(pk=distribution.pk).update(finished_at=None)
     _enqueue_deliveries(failed)
@@ -476,13 +567,17 @@ def deliveries_sweep(*, now=None) -> SweepResult:
     """Re-enqueue what a lost message or a killed worker left behind (run by Celery beat).
 
     `sending` rows claimed longer ago than the stale threshold belong to a dead worker: back to
-    queued. `queued` rows whose due time passed the threshold have no live message: enqueue again.
-    Their due time moves to now, so a row is re-enqueued at most once per threshold even while no
-    worker runs. A re-enqueued row whose email had left before the crash is the one possible
-    duplicate: at most one per task in flight.
+    queued and enqueued again. A `queued` row whose due time passed the threshold may have lost its
+    message, or may simply wait behind thousands of others: the row cannot tell. The broker can:
+    while `send_delivery`'s queue holds messages the workers are still draining it, and each row's
+    message will come; once it is empty, a stale queued row has no message left (or one a worker has
+    just taken, which its claim makes harmless), so it is enqueued again. Its due time moves to now,
+    so a row is re-enqueued at most once per threshold even while no worker runs. A re-enqueued row
+    whose email had left before the crash is the one possible duplicate: at most one per task in flight.
     """
     now = now or timezone.now()
     stale = now - timedelta(seconds=settings.DELIVERY_STALE_AFTER_SECONDS)
+    backlog = broker_queue_length()  # before taking any lock: a round trip to the broker
     stuck = list(
         Delivery.objects.select_for_update(skip_locked=True)
         .filter(status=Delivery.Status.SENDING, claimed_at__lt=stale)
@@ -492,31 +587,25 @@ def deliveries_sweep(*, now=None) -> SweepResult:
         Delivery.objects.filter(pk__in=stuck, status=Delivery.Status.SENDING).update(
             status=Delivery.Status.QUEUED, next_attempt_at=now
         )
-        DeliveryEvent.objects.bulk_create(
-            [
-                DeliveryEvent(
-                    delivery_id=pk,
-                    at=now,
-                    from_status=Delivery.Status.SENDING,
-                    to_status=Delivery.Status.QUEUED,
-                    note=_("Claimed too long ago: reset by the sweeper"),
-                )
-                for pk in stuck
-            ]
+        _record_events(
+            stuck,
+            at=now,
+            from_status=Delivery.Status.SENDING,
+            to_status=Delivery.Status.QUEUED,
+            note=_("Claimed too long ago: reset by the sweeper"),
         )
-    overdue = list(
-        Delivery.objects.select_for_update(skip_locked=True)
-        .annotate(due_at=Coalesce("next_attempt_at", "queued_at"))
-        .filter(status=Delivery.Status.QUEUED, due_at__lt=stale)
-        .values_list("pk", flat=True)
-    )
+    overdue = []
+    if not backlog:
+        overdue = list(
+            Delivery.objects.select_for_update(skip_locked=True)
+            .annotate(due_at=Coalesce("next_attempt_at", "queued_at"))
+            .filter(status=Delivery.Status.QUEUED, due_at__lt=stale)
+            .values_list("pk", flat=True)
+        )
     if overdue:
         Delivery.objects.filter(pk__in=overdue).update(next_attempt_at=now)
     _enqueue_deliveries(stuck + overdue)
-    pending = Delivery.objects.filter(
-        distribution_id=OuterRef("pk"), status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING]
-    )
-    finished = Distribution.objects.filter(finished_at__isnull=True).exclude(Exists(pending)).update(finished_at=now)
+    finished = _mark_finished(Distribution.objects.all(), now=now)
     return SweepResult(len(stuck), len(overdue), finished)
 
 
@@ -544,14 +633,27 @@ class Progress:
         return round(100 * (self.sent + self.failed) / self.total) if self.total else 100
 
 
-def progress_for(deliveries) -> Progress:
-    from django.db.models import Count
+def progress_counts(relation: str = "") -> dict[str, Count]:
+    """The counts behind `Progress`, named `progress_<field>`: aggregated over a delivery queryset,
+    or annotated on each row of another one, e.g. `progress_counts("deliveries__")` on distributions."""
+    return {
+        "progress_total": Count(f"{relation}pk"),
+        **{
+            f"progress_{status}": Count(f"{relation}pk", filter=Q(**{f"{relation}status": status}))
+            for status in Delivery.Status.values
+        },
+    }
 
-    counts = deliveries.aggregate(
-        total=Count("pk"),
-        **{status: Count("pk", filter=Q(status=status)) for status in Delivery.Status.values},
-    )
-    return Progress(counts["total"], counts["queued"], counts["sending"], counts["sent"], counts["failed"])
+
+def progress_from(counts) -> Progress:
+    """The `Progress` of a `.values()` row or an aggregate (a mapping), or of an object annotated
+    with `progress_counts()`."""
+    get = counts.__getitem__ if isinstance(counts, Mapping) else lambda name: getattr(counts, name)
+    return Progress(**{field.name: get(f"progress_{field.name}") for field in fields(Progress)})
+
+
+def progress_for(deliveries) -> Progress:
+    return progress_from(deliveries.aggregate(**progress_counts()))
 
 
 # --- The liaison's side ---------------------------------------------------------------------------
@@ -576,10 +678,15 @@ def download_record(*, delivery: Delivery, user, via: str, client_address: str |
 
 @transaction.atomic
 def delivery_acknowledge(*, delivery: Delivery, user) -> Delivery:
-    """The liaison confirms receipt; the first acknowledgement stands."""
-    delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
+    """The liaison confirms receipt; the first acknowledgement stands.
+
+    Without a signed-in `user` (the personal link of the email, which is the contact's key), the
+    acknowledgement is the contact's: recorded as their account, if they have one.
+    """
+    delivery = Delivery.objects.select_for_update(of=("self",)).select_related("contact").get(pk=delivery.pk)
     if delivery.acknowledged_at is None:
         delivery.acknowledged_at = timezone.now()
-        delivery.acknowledged_by = user if user is not None and user.is_authenticated else None
+        signed_in = user is not None and user.is_authenticated
+        delivery.acknowledged_by_id = user.pk if signed_in else delivery.contact.user_id
         delivery.save(update_fields=["acknowledged_at", "acknowledged_by"])
     return delivery

@@ -55,7 +55,7 @@ worker_connection = _WorkerConnection()
 @shared_task(bind=True, max_retries=None, acks_late=True, ignore_result=True)
 def send_delivery(self, delivery_id: int):
     outcome = services.delivery_send(delivery_id=delivery_id, open_connection=worker_connection.get)
-    if outcome.status in ("retry", "failed"):
+    if outcome.status in ("retry", "failed", "overtaken"):
         # After an SMTP error the session may be in any state: start the next message afresh.
         worker_connection.reset()
     if outcome.status == "retry":

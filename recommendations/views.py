@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from . import selectors, services
@@ -150,12 +151,16 @@ def _link_view(handler):
     return view
 
 
+# The link pages are personal: never kept by a browser or a proxy, nor replayed from a cache
+# once the link has expired.
+@never_cache
 @require_GET
 @_link_view
 def link(request, delivery: Delivery, token: str):
     return render(request, "recommendations/package_detail.html", _detail_context(delivery, token=token))
 
 
+@never_cache
 @require_GET
 @_link_view
 def link_download(request, delivery: Delivery, token: str):
@@ -166,9 +171,11 @@ def link_download(request, delivery: Delivery, token: str):
     return response
 
 
+@never_cache
 @require_POST
 @_link_view
 def link_acknowledge(request, delivery: Delivery, token: str):
+    # Signed out, the acknowledgement is recorded as the contact's own: the link is personal to them.
     services.delivery_acknowledge(delivery=delivery, user=request.user)
     messages.success(request, _("Thank you: receipt of the package is acknowledged."))
     return redirect("recommendations:link", token=token)

@@ -2,13 +2,14 @@ import csv
 import io
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
 from recommendations import services
 from recommendations.models import Delivery, Distribution, RecommendationPackage
-from tests.factories import ContactFactory, make_liaison, member_country
+from tests.factories import ContactFactory, UserFactory, make_liaison, member_country
 
 from .factories import (
     DraftPackageFactory,
@@ -89,6 +90,8 @@ def test_distribute_action_and_the_distribution_page(staff_client, smtp_server, 
         "finished_at": progress["finished_at"],
     }
     assert progress["finished_at"]
+    listing = staff_client.get(reverse("admin:recommendations_distribution_changelist"))
+    assert "188 sent, 1 failed, 0 pending of 189" in listing.content.decode()
 
     report = staff_client.get(reverse("admin:recommendations_distribution_report", args=[distribution.pk]))
     assert report["Content-Type"].startswith("text/csv")
@@ -119,6 +122,12 @@ def test_the_distribution_page_takes_a_constant_number_of_queries(staff_client, 
             staff_client.get(reverse("admin:recommendations_distribution_change", args=[distribution.pk])).status_code
             == 200
         )
+    services.distribution_start(package=published_package(visit=package.visit, version=2))
+    with django_assert_max_num_queries(15):
+        assert staff_client.get(reverse("admin:recommendations_distribution_changelist")).status_code == 200
+    with django_assert_max_num_queries(10):  # the distribution and its progress: one query
+        url = reverse("admin:recommendations_distribution_progress", args=[distribution.pk])
+        assert staff_client.get(url).json()["total"] == 190
 
 
 def test_admin_pages_are_for_staff_only(client):
@@ -159,3 +168,49 @@ def test_distribute_package_command_refuses_unknown_and_draft_packages():
         call_command("distribute_package", 987654)
     with pytest.raises(CommandError, match="published"):
         call_command("distribute_package", DraftPackageFactory().pk)
+
+
+def test_a_malformed_or_unknown_distribution_id_is_a_404(staff_client):
+    distribution = services.distribution_start(package=published_package()).distribution
+    base = reverse("admin:recommendations_distribution_change", args=[distribution.pk])
+    assert staff_client.get(base).status_code == 200
+    assert staff_client.get(base.replace(f"/{distribution.pk}/", "/abc/")).status_code == 404
+    unknown = distribution.pk + 1000
+    for name in ["change", "progress", "report"]:
+        url = reverse(f"admin:recommendations_distribution_{name}", args=[unknown])
+        assert staff_client.get(url).status_code == 404, url
+
+
+def test_a_view_only_staff_member_cannot_publish_distribute_or_version(client):
+    viewer = UserFactory(is_staff=True)
+    viewer.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="recommendations", codename__in=["view_recommendationpackage", "view_distribution"]
+        )
+    )
+    client.force_login(viewer)
+    draft = DraftPackageFactory()
+    RecommendationFactory(visit=draft.visit, number=1)
+    published = published_package()
+    ContactFactory(member_country=member_country("KE"), is_primary=True)
+    changelist = reverse("admin:recommendations_recommendationpackage_changelist")
+    page = client.get(changelist)
+    assert page.status_code == 200
+    assert not any(name in page.content.decode() for name in ['value="publish"', 'value="distribute"'])
+
+    for action, package in [("publish", draft), ("distribute", published), ("new_version", published)]:
+        client.post(changelist, {"action": action, "_selected_action": [package.pk]})
+
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+    assert not Distribution.objects.exists()
+    assert RecommendationPackage.objects.count() == 2, "no new version"
+
+
+def test_the_delivery_list_is_ordered_by_country(staff_client):
+    package = published_package()
+    for iso2 in ["KE", "FR", "BR"]:
+        ContactFactory(member_country=member_country(iso2), is_primary=True)
+    services.distribution_start(package=package)
+    response = staff_client.get(reverse("admin:recommendations_delivery_changelist"))
+    assert [d.member_country.iso2 for d in response.context["cl"].result_list] == ["BR", "FR", "KE"]

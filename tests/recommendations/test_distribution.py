@@ -7,9 +7,11 @@ import pytest
 from django.core.mail import get_connection
 from django.utils import timezone
 
+from envcrime.celery import app as celery_app
 from programmes.models import Contact, MemberCountry
 from recommendations import services
 from recommendations.models import Delivery, DeliveryEvent, Distribution
+from recommendations.tasks import send_delivery
 from tests.factories import ContactFactory, member_country
 
 from .factories import DraftPackageFactory, primary_contacts_for_every_country, published_package, staff_user
@@ -268,3 +270,139 @@ def test_the_sweeper_marks_a_completed_distribution_finished():
     assert services.deliveries_sweep().finished == 1
     started.distribution.refresh_from_db()
     assert started.distribution.finished_at is not None
+
+
+# --- Review findings: the sweeper and a backlog, claims, resuming, one producer ---------------------
+
+
+@pytest.fixture
+def real_broker():
+    """Tasks published to the test Redis broker instead of run eagerly; its queue is purged afterwards."""
+    celery_app.conf.task_always_eager = False  # the autouse fixture of the root conftest restores it
+    celery_app.control.purge()
+    yield
+    celery_app.control.purge()
+
+
+def _delivery_row(distribution, contact, **fields):
+    return Delivery.objects.create(
+        distribution=distribution,
+        package=distribution.package,
+        contact=contact,
+        member_country=contact.member_country,
+        email=contact.email,
+        **fields,
+    )
+
+
+def test_the_sweeper_leaves_queued_rows_alone_while_the_broker_queue_has_a_backlog(
+    settings, real_broker, django_capture_on_commit_callbacks
+):
+    settings.DELIVERY_STALE_AFTER_SECONDS = 60
+    distribution = Distribution.objects.create(package=published_package())
+    long_ago = timezone.now() - timedelta(minutes=5)
+    waiting = _delivery_row(distribution, ContactFactory(), queued_at=long_ago)
+    dead_worker = _delivery_row(distribution, ContactFactory(), status="sending", claimed_at=long_ago)
+    send_delivery.apply_async((waiting.pk,))  # its message waits in the queue behind others
+    assert services.broker_queue_length() == 1
+
+    with django_capture_on_commit_callbacks(execute=False):
+        result = services.deliveries_sweep()
+
+    assert (result.reset, result.requeued) == (1, 0), "a killed worker's claim is reset even with a backlog"
+    waiting.refresh_from_db()
+    assert (waiting.status, waiting.next_attempt_at) == ("queued", None), "a waiting row is not enqueued again"
+    assert Delivery.objects.get(pk=dead_worker.pk).status == "queued"
+
+    celery_app.control.purge()  # the queue drained: a stale queued row now has no live message
+    assert services.broker_queue_length() == 0
+    with django_capture_on_commit_callbacks(execute=False):
+        drained = services.deliveries_sweep()
+    assert (drained.reset, drained.requeued) == (0, 1)
+
+
+def test_enqueueing_publishes_every_delivery_over_one_producer(real_broker, django_capture_on_commit_callbacks):
+    primary_contacts_for_every_country()
+    producers = []
+    original = send_delivery.apply_async
+
+    def recording_apply_async(*args, producer=None, **kwargs):
+        producers.append(producer)
+        return original(*args, producer=producer, **kwargs)
+
+    send_delivery.apply_async = recording_apply_async
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            started = services.distribution_start(package=published_package())
+    finally:
+        del send_delivery.apply_async
+    assert started.created == 190 == len(producers)
+    assert producers[0] is not None and all(p is producers[0] for p in producers)
+    assert services.broker_queue_length() == 190, "published on commit, one message per delivery"
+
+
+def test_enqueueing_in_eager_mode_still_sends_in_process(smtp_server, django_capture_on_commit_callbacks):
+    [ContactFactory(member_country=member_country(c), is_primary=True) for c in ("KE", "FR", "BR")]
+    with django_capture_on_commit_callbacks(execute=True):
+        started = services.distribution_start(package=published_package())
+    assert started.created == 3 == len(smtp_server.messages)
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_resuming_skips_queued_rows_still_waiting_for_their_retry(django_capture_on_commit_callbacks):
+    package = published_package()
+    [ContactFactory(member_country=member_country(c), is_primary=True) for c in ("KE", "FR", "BR")]
+    started = services.distribution_start(package=package)
+    waiting, due, fresh = Delivery.objects.order_by("pk")
+    Delivery.objects.filter(pk=waiting.pk).update(next_attempt_at=timezone.now() + timedelta(minutes=5))
+    Delivery.objects.filter(pk=due.pk).update(next_attempt_at=timezone.now() - timedelta(seconds=1))
+
+    with django_capture_on_commit_callbacks(execute=False):
+        again = services.distribution_start(package=package)
+
+    assert again.distribution == started.distribution
+    assert (again.created, again.requeued) == (0, 2), "the row waiting for its retry is not enqueued early"
+
+
+def _another_claim_takes_over(delivery_id):
+    """`open_connection` runs after the claim: meanwhile the sweeper reset the row and another task claimed it."""
+
+    def open_connection():
+        Delivery.objects.filter(pk=delivery_id).update(
+            status="sending", claimed_at=timezone.now() + timedelta(seconds=1)
+        )
+        return get_connection()
+
+    return open_connection
+
+
+@pytest.mark.parametrize("code", ["451 4.3.0 Try again later", "550 5.1.1 No such user"])
+def test_a_failure_does_not_clobber_a_row_that_another_claim_now_owns(smtp_server, code):
+    contact = ContactFactory(member_country=member_country("KE"), is_primary=True, email="slow@example.org")
+    services.distribution_start(package=published_package())
+    delivery = Delivery.objects.get(contact=contact)
+    smtp_server.refuse("slow@example.org", times=1, code=code)
+
+    outcome = services.delivery_send(delivery_id=delivery.pk, open_connection=_another_claim_takes_over(delivery.pk))
+
+    assert outcome.status == "overtaken", "the other claim decides what happens to the row"
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.last_error) == ("sending", "")
+    assert not DeliveryEvent.objects.filter(delivery=delivery).exists()
+
+
+def test_a_message_that_left_marks_the_row_sent_even_if_another_claim_owns_it(smtp_server):
+    contact = ContactFactory(member_country=member_country("KE"), is_primary=True)
+    services.distribution_start(package=published_package())
+    delivery = Delivery.objects.get(contact=contact)
+
+    outcome = services.delivery_send(delivery_id=delivery.pk, open_connection=_another_claim_takes_over(delivery.pk))
+
+    assert outcome.status == "sent"
+    delivery.refresh_from_db()
+    assert delivery.status == "sent" and delivery.sent_at is not None
+
+
+def test_an_unordered_delivery_query_needs_no_join():
+    sql = str(Delivery.objects.filter(status="queued").query)
+    assert "JOIN" not in sql and "ORDER BY" in sql

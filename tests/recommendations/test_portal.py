@@ -2,11 +2,11 @@
 
 import pytest
 from django.core import signing
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 
 from recommendations import services
 from recommendations.models import Delivery, DownloadEvent
-from tests.factories import UserFactory, make_liaison
+from tests.factories import ContactFactory, UserFactory, make_liaison, member_country
 
 from .factories import FAKE_PDF, published_package
 
@@ -108,7 +108,7 @@ def test_the_personal_link_works_for_its_recipient_and_records_the_download(clie
     page, download, acknowledge = _link_urls(setup["kenya_delivery"])
     assert client.get(page[1]).status_code == 200, "the link itself is the key: no login needed"
     response = client.get(download[1])
-    assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     assert client.post(acknowledge[1]).status_code == 302
     event = DownloadEvent.objects.get()
     assert (event.via, event.delivery, event.user) == ("email_link", setup["kenya_delivery"], None)
@@ -153,3 +153,49 @@ def test_an_expired_link_asks_to_log_in_and_leads_to_the_package(client, setup, 
 
     client.force_login(setup["kenya_user"])
     assert client.get(reverse("recommendations:link", args=[token]))["Location"] == package_url
+
+
+def test_the_personal_link_pages_are_never_cached(client, setup):
+    (_m, page), (_m, download), (_m, acknowledge) = _link_urls(setup["kenya_delivery"])
+    for response in [client.get(page), client.get(download), client.post(acknowledge)]:
+        cache_control = response["Cache-Control"]
+        assert "no-store" in cache_control and "no-cache" in cache_control and "private" in cache_control
+        assert response.get("Expires"), "never_cache also expires the response at once"
+
+
+def test_an_anonymous_acknowledgement_by_link_is_recorded_as_the_contacts_user(client, setup):
+    *_rest, (_m, acknowledge) = _link_urls(setup["kenya_delivery"])
+    assert client.post(acknowledge).status_code == 302
+    delivery = setup["kenya_delivery"]
+    delivery.refresh_from_db()
+    assert delivery.acknowledged_at is not None
+    assert delivery.acknowledged_by == setup["kenya_user"], "the link is personal to the contact"
+
+
+def test_an_anonymous_acknowledgement_for_a_contact_without_an_account_has_no_user(client, setup):
+    contact = ContactFactory(member_country=member_country("TH"), is_primary=True)
+    services.distribution_start(package=setup["package"])
+    delivery = Delivery.objects.get(package=setup["package"], contact=contact)
+    *_rest, (_m, acknowledge) = _link_urls(delivery)
+    assert client.post(acknowledge).status_code == 302
+    delivery.refresh_from_db()
+    assert (delivery.acknowledged_at is not None, delivery.acknowledged_by) == (True, None)
+
+
+def test_an_id_too_long_for_the_database_matches_no_url(client, setup):
+    huge = "9" * 25
+    client.force_login(setup["kenya_user"])
+    for path in [f"/packages/{huge}/", f"/packages/{huge}/download/", f"/packages/{huge}/acknowledge/"]:
+        with pytest.raises(Resolver404):
+            resolve(path)
+        assert client.get(path).status_code == 404
+    for path in [
+        f"/admin/recommendations/distribution/{huge}/progress.json",
+        f"/admin/recommendations/distribution/{huge}/report.csv",
+        f"/admin/recommendations/recommendationpackage/{huge}/document/",
+    ]:
+        assert resolve(path).url_name not in {
+            "recommendations_distribution_progress",
+            "recommendations_distribution_report",
+            "recommendations_package_document",
+        }, path

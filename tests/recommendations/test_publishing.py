@@ -121,3 +121,20 @@ def test_a_visit_without_participants_still_publishes():
     text = _pdf_text(package.document.read())
     assert "Only recommendation" in text
     assert "No confirmed participants" in text
+
+
+def test_an_older_draft_cannot_be_published_over_a_newer_published_version():
+    visit = VisitFactory()
+    RecommendationFactory(visit=visit, number=1)
+    first = services.package_publish(package=DraftPackageFactory(visit=visit, version=1), by=None)
+    older_draft = services.package_new_version(package=first)
+    newer = services.package_publish(package=services.package_new_version(package=first), by=None)
+    assert (older_draft.version, newer.version) == (2, 3)
+
+    with pytest.raises(services.PackageVersionOutdated, match="version 3"):
+        services.package_publish(package=older_draft, by=None)
+
+    statuses = dict(RecommendationPackage.objects.filter(visit=visit).values_list("version", "status"))
+    assert statuses == {1: "superseded", 2: "draft", 3: "published"}
+    first.refresh_from_db()
+    assert first.superseded_by == newer

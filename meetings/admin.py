@@ -116,7 +116,7 @@ class VisitAdmin(admin.ModelAdmin):
     def get_urls(self):
         return [
             path(
-                "<int:pk>/check-in/<str:day>/",
+                "<id:pk>/check-in/<str:day>/",
                 self.admin_site.admin_view(self.check_in_view),
                 name="meetings_visit_check_in",
             ),

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from icalendar import Calendar
 
@@ -186,6 +186,21 @@ def test_other_peoples_registrations_and_letters_are_404(delegate_client):
         assert delegate_client.post(url).status_code in (404, 405)
     other.refresh_from_db()
     assert other.status == Status.CONFIRMED
+
+
+def test_an_id_too_long_for_the_database_matches_no_url(delegate_client):
+    # An unbounded <int:pk> let a 25-digit id reach the query, where SQLite overflows (a 500).
+    huge = "9" * 25
+    paths = [
+        reverse("meetings:registration_cancel", kwargs={"pk": 1}),
+        reverse("meetings:visa_letter", kwargs={"pk": 1}),
+    ]
+    for path in [p.replace("/1/", f"/{huge}/") for p in paths]:
+        with pytest.raises(Resolver404):
+            resolve(path)
+        assert delegate_client.get(path).status_code == 404
+    check_in = reverse("admin:meetings_visit_check_in", args=[1, "2030-01-01"]).replace("/1/", f"/{huge}/")
+    assert resolve(check_in).url_name != "meetings_visit_check_in"
 
 
 def test_letter_only_for_confirmed_registrations_that_asked_for_it(delegate_client):

@@ -10,6 +10,8 @@ TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/env
 TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/1)
 TEST_CACHE_URL ?= $(or $(CACHE_URL),redis://127.0.0.1:6379/2)
 PYTEST_ARGS ?=
+# Sending email is I/O-bound: 4 pool processes on 2 cores, persistent database connections.
+BENCH_ARGS ?= --concurrency 4 --conn-max-age 60
 
 .PHONY: run test lint format worker beat bench bench-quick clean install install-dev
 

@@ -38,7 +38,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
 
 
 def _active_primary_contacts():
-    return Contact.objects.filter(member_country=OuterRef("pk"), is_primary=True, is_active=True)
+    return Contact.objects.active_primary().filter(member_country=OuterRef("pk"))
 
 
 class HasPrimaryContactFilter(admin.SimpleListFilter):

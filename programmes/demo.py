@@ -182,7 +182,7 @@ def _seed_country_liaisons() -> int:
     User = get_user_model()
     primaries = {
         contact.member_country_id: contact
-        for contact in Contact.objects.filter(member_country__isnull=False, is_primary=True, is_active=True)
+        for contact in Contact.objects.active_primary().filter(member_country__isnull=False)
     }
     countries = [
         country
@@ -256,9 +256,11 @@ def _seed_organisation_contacts(organisations: list[Organisation]) -> None:
 def demo_accounts() -> list[tuple[str, str, str]]:
     """(role, login, password) of the accounts worth trying, for the seed_demo summary."""
     accounts = [("Programme staff", STAFF_EMAIL, DEMO_PASSWORD)]
-    liaisons = Contact.objects.filter(
-        member_country__iso2__in=EXAMPLE_LIAISON_COUNTRIES, is_primary=True, is_active=True, user__isnull=False
-    ).select_related("member_country", "user")
+    liaisons = (
+        Contact.objects.active_primary()
+        .filter(member_country__iso2__in=EXAMPLE_LIAISON_COUNTRIES, user__isnull=False)
+        .select_related("member_country", "user")
+    )
     for contact in sorted(liaisons, key=lambda c: EXAMPLE_LIAISON_COUNTRIES.index(c.member_country.iso2)):
         accounts.append((f"Liaison, {contact.member_country.name}", contact.user.email, DEMO_PASSWORD))
     return accounts

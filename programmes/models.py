@@ -142,6 +142,12 @@ class Organisation(TimestampedModel):
         return self.short_name if self.short_name == self.name else f"{self.name} ({self.short_name})"
 
 
+class ContactQuerySet(models.QuerySet):
+    def active_primary(self):
+        """The contacts that speak for their country or organisation: active and primary."""
+        return self.filter(is_active=True, is_primary=True)
+
+
 class Contact(TimestampedModel):
     """A liaison or focal point of one member country (its NCB) or of one organisation."""
 
@@ -182,6 +188,8 @@ class Contact(TimestampedModel):
         related_name="contact",
         verbose_name=_("user account"),
     )
+
+    objects = ContactQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("contact")

@@ -239,11 +239,11 @@ def delivery_link_url(delivery_id: int) -> str:
 
 def _addressed_contacts():
     """Every active primary contact of every active member country."""
-    return Contact.objects.filter(is_active=True, is_primary=True, member_country__is_active=True)
+    return Contact.objects.active_primary().filter(member_country__is_active=True)
 
 
 def _countries_without_contact() -> list[dict]:
-    has_contact = Contact.objects.filter(member_country=OuterRef("pk"), is_active=True, is_primary=True)
+    has_contact = Contact.objects.active_primary().filter(member_country=OuterRef("pk"))
     return list(MemberCountry.objects.active().exclude(Exists(has_contact)).order_by("name").values("iso2", "name"))
 
 

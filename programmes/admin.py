@@ -57,13 +57,18 @@ class HasPrimaryContactFilter(admin.SimpleListFilter):
         return queryset
 
 
-class CountryContactInline(admin.TabularInline):
+class ContactInline(admin.TabularInline):
+    """The contacts of a country or an organisation; subclasses name the side (`fk_name`)."""
+
     model = Contact
-    fk_name = "member_country"
     fields = ("name", "title", "email", "phone", "preferred_language", "is_primary", "is_active", "user")
     raw_id_fields = ("user",)
     extra = 0
     show_change_link = True
+
+
+class CountryContactInline(ContactInline):
+    fk_name = "member_country"
 
 
 @admin.register(MemberCountry)
@@ -87,13 +92,8 @@ class MemberCountryAdmin(admin.ModelAdmin):
         return country.primary_contact_name or "—"
 
 
-class OrganisationContactInline(admin.TabularInline):
-    model = Contact
+class OrganisationContactInline(ContactInline):
     fk_name = "organisation"
-    fields = ("name", "title", "email", "phone", "preferred_language", "is_primary", "is_active", "user")
-    raw_id_fields = ("user",)
-    extra = 0
-    show_change_link = True
 
 
 @admin.register(Organisation)

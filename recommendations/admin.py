@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from envcrime.admin import ReadOnlyInline, ReadOnlyModelAdmin
+
 from . import services
 from .models import Delivery, DeliveryEvent, Distribution, DownloadEvent, Obstacle, Recommendation
 from .models import RecommendationPackage as Package
@@ -339,19 +341,13 @@ class DistributionAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(reverse("admin:recommendations_distribution_change", args=[distribution.pk]))
 
 
-class DeliveryEventInline(admin.TabularInline):
+class DeliveryEventInline(ReadOnlyInline):
     model = DeliveryEvent
-    extra = 0
-    can_delete = False
     fields = ["at", "from_status", "to_status", "by", "note"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(ReadOnlyModelAdmin):
     """Read-only: deliveries change through the workflow (and "retry failed"), never by hand."""
 
     list_display = ["email", "member_country", "package", "status", "attempts", "sent_at", "acknowledged_at"]
@@ -361,30 +357,12 @@ class DeliveryAdmin(admin.ModelAdmin):
     ordering = ["member_country__name", "pk"]
     inlines = [DeliveryEventInline]
 
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(DownloadEvent)
-class DownloadEventAdmin(admin.ModelAdmin):
+class DownloadEventAdmin(ReadOnlyModelAdmin):
     list_display = ["package", "user", "via", "downloaded_at", "client_address"]
     list_filter = ["via", "package"]
     list_select_related = ["package", "user"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_change_permission(self, request, obj=None):
         return False

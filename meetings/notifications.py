@@ -10,13 +10,26 @@ from .documents import build_visit_calendar, calendar_filename
 from .models import Registration
 from .selectors import waitlist_position
 
-REGISTRATION_EVENTS = ("received", "confirmed", "waitlisted", "promoted", "declined", "cancelled")
+Status = Registration.Status
+
+# Every registration email, with the status the registration must still have for it to go out: an
+# email is queued with the news of the moment, and by the time a worker sends it the delegate may
+# have cancelled (no .ics for a seat they gave up) or been promoted (no "waiting list" after "a seat
+# is yours").
+EVENT_STATUS = {
+    "received": Status.PENDING,
+    "confirmed": Status.CONFIRMED,
+    "promoted": Status.CONFIRMED,
+    "waitlisted": Status.WAITLISTED,
+    "declined": Status.DECLINED,
+    "cancelled": Status.CANCELLED,
+}
 # The calendar file goes with the news that the delegate has a seat.
 EVENTS_WITH_CALENDAR = ("confirmed", "promoted")
 
 
 def send_registration_email(registration: Registration, event: str) -> None:
-    if event not in REGISTRATION_EVENTS:
+    if event not in EVENT_STATUS:
         raise ValueError(f"unknown registration email {event!r}")
     visit = registration.visit
     context = {

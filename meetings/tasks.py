@@ -9,7 +9,9 @@ from django.conf import settings
 
 from envcrime.emails import is_transient_smtp_error
 
+from . import notifications
 from .models import Registration
+from .notifications import EVENT_STATUS
 
 logger = logging.getLogger(__name__)
 
@@ -25,18 +27,6 @@ MAIL_RETRY = {
     "retry_backoff_max": 300,
     "retry_jitter": True,
     "max_retries": 8,
-}
-
-# The status a registration must still have for its email to go out: an email is queued with the
-# news of the moment, and by the time a worker sends it the delegate may have cancelled (no .ics
-# for a seat they gave up) or been promoted (no "waiting list" after "a seat is yours").
-EVENT_STATUS = {
-    "received": Status.PENDING,
-    "confirmed": Status.CONFIRMED,
-    "promoted": Status.CONFIRMED,
-    "waitlisted": Status.WAITLISTED,
-    "declined": Status.DECLINED,
-    "cancelled": Status.CANCELLED,
 }
 
 
@@ -64,8 +54,6 @@ def _permanent_refusal_logged(description: str):
 
 @shared_task(**MAIL_RETRY)
 def send_registration_email(registration_id: int, event: str) -> None:
-    from .notifications import send_registration_email as send
-
     registration = _registration(registration_id)
     if registration is None:
         return
@@ -78,14 +66,12 @@ def send_registration_email(registration_id: int, event: str) -> None:
         )
         return
     with _permanent_refusal_logged(f"{event!r} email of registration {registration_id}"):
-        send(registration, event)
+        notifications.send_registration_email(registration, event)
 
 
 @shared_task(**MAIL_RETRY)
 def notify_staff_of_pending_registration(registration_id: int) -> None:
-    from .notifications import send_staff_pending_notice
-
     registration = _registration(registration_id)
     if registration is not None and registration.status == Status.PENDING:
         with _permanent_refusal_logged(f"staff notice of pending registration {registration_id}"):
-            send_staff_pending_notice(registration)
+            notifications.send_staff_pending_notice(registration)

@@ -220,9 +220,13 @@ def delivery_link_token(delivery_id: int) -> str:
     return _link_signer().sign(str(delivery_id))
 
 
-def delivery_id_from_token(token: str) -> int:
-    """Raises `signing.SignatureExpired` (a genuine but old link) or `signing.BadSignature` (tampered)."""
-    max_age = timedelta(days=settings.PACKAGE_LINK_MAX_AGE_DAYS)
+def delivery_id_from_token(token: str, *, allow_expired: bool = False) -> int:
+    """Raises `signing.SignatureExpired` (a genuine but old link) or `signing.BadSignature` (tampered).
+
+    `allow_expired`: the signature is still checked, only not its age (an expired link may still
+    show the way to the package, behind the login).
+    """
+    max_age = None if allow_expired else timedelta(days=settings.PACKAGE_LINK_MAX_AGE_DAYS)
     value = _link_signer().unsign(token, max_age=max_age)
     try:
         return int(value)
@@ -306,7 +310,8 @@ def _mark_finished(distributions, *, now) -> int:
 def _record_events(delivery_ids: Iterable[int], *, at, from_status: str, to_status: str, note: str, by=None) -> None:
     DeliveryEvent.objects.bulk_create(
         [
-            DeliveryEvent(delivery_id=pk, at=at, from_status=from_status, to_status=to_status, by=by, note=note)
+            # The note may quote an SMTP error of any length: the column keeps 500 characters.
+            DeliveryEvent(delivery_id=pk, at=at, from_status=from_status, to_status=to_status, by=by, note=note[:500])
             for pk in delivery_ids
         ]
     )
@@ -494,14 +499,13 @@ def delivery_defer(*, delivery: Delivery, claimed_at: datetime, error: BaseExcep
     )
     if not deferred:
         return SendOutcome("overtaken")
-    DeliveryEvent.objects.create(
-        delivery=delivery,
+    _record_events(
+        [delivery.pk],
+        at=timezone.now(),
         from_status=Delivery.Status.SENDING,
         to_status=Delivery.Status.QUEUED,
-        note=(
-            _("Attempt %(attempt)d failed, retrying in %(seconds)d s: %(error)s")
-            % {"attempt": delivery.attempts, "seconds": countdown, "error": _describe(error)}
-        )[:500],
+        note=_("Attempt %(attempt)d failed, retrying in %(seconds)d s: %(error)s")
+        % {"attempt": delivery.attempts, "seconds": countdown, "error": _describe(error)},
     )
     return SendOutcome("retry", countdown)
 
@@ -514,13 +518,12 @@ def delivery_fail(*, delivery: Delivery, claimed_at: datetime, error: BaseExcept
     )
     if not failed:
         return SendOutcome("overtaken")
-    DeliveryEvent.objects.create(
-        delivery=delivery,
+    _record_events(
+        [delivery.pk],
+        at=timezone.now(),
         from_status=Delivery.Status.SENDING,
         to_status=Delivery.Status.FAILED,
-        note=(_("Attempt %(attempt)d failed: %(error)s") % {"attempt": delivery.attempts, "error": _describe(error)})[
-            :500
-        ],
+        note=_("Attempt %(attempt)d failed: %(error)s") % {"attempt": delivery.attempts, "error": _describe(error)},
     )
     return SendOutcome("failed")
 
@@ -659,6 +662,7 @@ def progress_for(deliveries) -> Progress:
 # --- The liaison's side ---------------------------------------------------------------------------
 
 
+@transaction.atomic
 def download_record(*, delivery: Delivery, user, via: str, client_address: str | None) -> DownloadEvent:
     """Every download is recorded; the delivery keeps the first time and a count for the report."""
     now = timezone.now()

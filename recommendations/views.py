@@ -1,5 +1,6 @@
 """The liaison's side: their country's packages, download, acknowledge; the personal email link."""
 
+from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -127,7 +128,7 @@ def _delivery_from_link(request, token: str) -> Delivery:
 
 def _expired_link_response(request, token: str):
     # The signature was genuine, only old: its value can be trusted to point the way to the package.
-    delivery_id = int(signing.TimestampSigner(salt=services.LINK_SALT).unsign(token))
+    delivery_id = services.delivery_id_from_token(token, allow_expired=True)
     package_id = Delivery.objects.filter(pk=delivery_id).values_list("package_id", flat=True).first()
     if package_id is None:
         raise Http404
@@ -139,6 +140,7 @@ def _expired_link_response(request, token: str):
 
 
 def _link_view(handler):
+    @wraps(handler)
     def view(request, token: str):
         try:
             delivery = _delivery_from_link(request, token)
@@ -146,8 +148,6 @@ def _link_view(handler):
             return refused.response
         return handler(request, delivery, token)
 
-    view.__name__ = handler.__name__
-    view.__doc__ = handler.__doc__
     return view
 
 

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.test import RequestFactory
 from django.urls import reverse
 
-from tests.programmes.factories import make_staff
+from tests.factories import StaffFactory
 
 REGISTERED = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
 
@@ -118,7 +118,7 @@ def object_for(model, staff):
 def staff_client(client, settings):
     # Staff MFA is enforced by a middleware in production; these tests are about the pages.
     settings.ENVCRIME_REQUIRE_STAFF_MFA = False
-    staff = make_staff()
+    staff = StaffFactory()
     client.force_login(staff)
     assert client.get(reverse("admin:index")).status_code == 200  # also records the user session
     client.staff = staff

@@ -9,8 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from programmes.models import Contact, Language
-from tests.factories import ContactFactory, OrganisationFactory, member_country
-from tests.programmes.factories import make_staff
+from tests.factories import ContactFactory, OrganisationFactory, StaffFactory, member_country
 
 HEADER = [
     "member_country",
@@ -59,7 +58,7 @@ def xlsx_file(rows, name="contacts.xlsx"):
 @pytest.fixture
 def staff_client(client, settings):
     settings.ENVCRIME_REQUIRE_STAFF_MFA = False
-    client.force_login(make_staff())
+    client.force_login(StaffFactory())
     return client
 
 

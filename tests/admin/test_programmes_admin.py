@@ -6,14 +6,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from programmes.models import Contact
-from tests.factories import ContactFactory, OrganisationFactory, member_country
-from tests.programmes.factories import make_staff
+from tests.factories import ContactFactory, OrganisationFactory, StaffFactory, member_country
 
 
 @pytest.fixture
 def staff_client(client, settings):
     settings.ENVCRIME_REQUIRE_STAFF_MFA = False
-    client.force_login(make_staff())
+    client.force_login(StaffFactory())
     client.get(reverse("admin:index"))  # the first request of a session also records it
     return client
 
@@ -85,7 +84,7 @@ def test_changelists_do_not_query_per_row(staff_client, model_name):
     OrganisationFactory().member_countries.add(member_country("KE"))
     few = count_queries(staff_client, url)
     for iso2 in ["NP", "TH", "CN", "GB", "US", "FR", "BR", "IN"]:
-        ContactFactory(member_country=member_country(iso2), is_primary=True, user=make_staff())
+        ContactFactory(member_country=member_country(iso2), is_primary=True, user=StaffFactory())
         organisation = OrganisationFactory()
         organisation.member_countries.add(member_country(iso2))
         organisation.partners.add(OrganisationFactory())

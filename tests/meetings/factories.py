@@ -2,21 +2,8 @@
 
 import datetime
 
-from meetings.models import Registration
 from meetings.services import RegistrationData
-from tests.factories import DelegateFactory, RegistrationFactory, StaffFactory, member_country
-
-
-def make_delegate(**kwargs):
-    return DelegateFactory(**kwargs)
-
-
-def make_staff(**kwargs):
-    return StaffFactory(**kwargs)
-
-
-def make_registration(**kwargs) -> Registration:
-    return RegistrationFactory(**kwargs)
+from tests.factories import member_country
 
 
 def registration_data(visit, **overrides) -> RegistrationData:

@@ -10,9 +10,7 @@ from django.utils import timezone
 
 from meetings.models import Attendance, Registration, Visit
 from meetings.resources import PublicParticipantResource, RegistrationResource
-from tests.factories import OrganisationFactory, VisitFactory
-
-from .factories import make_registration, make_staff
+from tests.factories import OrganisationFactory, RegistrationFactory, StaffFactory, VisitFactory
 
 pytestmark = pytest.mark.django_db
 Status = Registration.Status
@@ -22,14 +20,14 @@ CHANGELIST = "admin:meetings_registration_changelist"
 @pytest.fixture
 def staff_client(client, settings):
     settings.ENVCRIME_REQUIRE_STAFF_MFA = False
-    staff = make_staff()
+    staff = StaffFactory()
     client.force_login(staff)
     client.staff = staff
     return client
 
 
 def pending(visit, **kwargs):
-    return make_registration(visit=visit, status=Status.PENDING, confirmed_at=None, **kwargs)
+    return RegistrationFactory(visit=visit, status=Status.PENDING, confirmed_at=None, **kwargs)
 
 
 def test_bulk_confirm_respects_capacity_and_says_what_it_did(staff_client):
@@ -81,8 +79,8 @@ def test_bulk_waitlist_and_decline_say_what_they_did(staff_client):
 def test_registration_filters_by_visit_status_and_affiliation_kind(staff_client):
     visit = VisitFactory()
     ngo = OrganisationFactory(kind="ngo")
-    make_registration(visit=visit, full_name="Country Delegate")
-    make_registration(visit=visit, full_name="NGO Delegate", member_country=None, organisation=ngo)
+    RegistrationFactory(visit=visit, full_name="Country Delegate")
+    RegistrationFactory(visit=visit, full_name="NGO Delegate", member_country=None, organisation=ngo)
     page = staff_client.get(reverse(CHANGELIST), {"affiliation": "ngo", "visit__id__exact": visit.pk}).content.decode()
     assert "NGO Delegate" in page and "Country Delegate" not in page
     page = staff_client.get(
@@ -94,7 +92,7 @@ def test_registration_filters_by_visit_status_and_affiliation_kind(staff_client)
 def test_seats_summary_without_a_query_per_visit(staff_client):
     for capacity in (3, 5):
         visit = VisitFactory(capacity=capacity)
-        make_registration(visit=visit)
+        RegistrationFactory(visit=visit)
         pending(visit)
     url = reverse("admin:meetings_visit_changelist")
     page = staff_client.get(url).content.decode()
@@ -110,12 +108,12 @@ def test_seats_summary_without_a_query_per_visit(staff_client):
 
     with_two = queries()
     for _ in range(5):
-        make_registration(visit=VisitFactory())
+        RegistrationFactory(visit=VisitFactory())
     assert queries() == with_two
 
 
 def test_status_cannot_be_edited_in_the_change_form(staff_client):
-    registration = make_registration()
+    registration = RegistrationFactory()
     page = staff_client.get(reverse("admin:meetings_registration_change", args=[registration.pk])).content.decode()
     assert 'name="status"' not in page
     assert staff_client.get(reverse("admin:meetings_registration_add")).status_code == 403
@@ -124,8 +122,8 @@ def test_status_cannot_be_edited_in_the_change_form(staff_client):
 @pytest.mark.parametrize("file_format", ["0", "1"])  # CSV, XLSX
 def test_exports_all_registrations_and_the_public_list(staff_client, file_format):
     visit = VisitFactory()
-    make_registration(visit=visit, full_name="Listed Person", consent_to_participant_list=True)
-    make_registration(visit=visit, full_name="Private Person", consent_to_participant_list=False)
+    RegistrationFactory(visit=visit, full_name="Listed Person", consent_to_participant_list=True)
+    RegistrationFactory(visit=visit, full_name="Private Person", consent_to_participant_list=False)
     url = reverse("admin:meetings_registration_export")
 
     def export(resource):
@@ -149,7 +147,7 @@ def test_exports_all_registrations_and_the_public_list(staff_client, file_format
 
 def test_check_in_per_day_records_who(staff_client):
     visit = VisitFactory()
-    present, absent = make_registration(visit=visit), make_registration(visit=visit)
+    present, absent = RegistrationFactory(visit=visit), RegistrationFactory(visit=visit)
     url = reverse("admin:meetings_visit_check_in", args=[visit.pk, visit.start_date.isoformat()])
     assert present.full_name in staff_client.get(url).content.decode()
     response = staff_client.post(url, {"present": [present.pk]}, follow=True)
@@ -158,7 +156,7 @@ def test_check_in_per_day_records_who(staff_client):
     assert (attendance.registration, attendance.checked_in_by) == (present, staff_client.staff)
     assert not absent.attendances.exists()
     # Tampered requests: a stranger's registration, garbage, a day outside the visit.
-    stranger = make_registration()
+    stranger = RegistrationFactory()
     assert staff_client.post(url, {"present": [stranger.pk]}).status_code == 400
     assert staff_client.post(url, {"present": ["x"]}).status_code == 400
     outside = reverse("admin:meetings_visit_check_in", args=[visit.pk, "2001-01-01"])
@@ -168,8 +166,8 @@ def test_check_in_per_day_records_who(staff_client):
 
 def test_raising_capacity_in_the_admin_promotes_the_waiting_list(staff_client):
     visit = VisitFactory(capacity=1)
-    make_registration(visit=visit)
-    queued = make_registration(visit=visit, status=Status.WAITLISTED, confirmed_at=None, waitlisted_at=timezone.now())
+    RegistrationFactory(visit=visit)
+    queued = RegistrationFactory(visit=visit, status=Status.WAITLISTED, confirmed_at=None, waitlisted_at=timezone.now())
     url = reverse("admin:meetings_visit_change", args=[visit.pk])
     form = staff_client.get(url).context["adminform"].form
     data = {name: form[name].value() for name in form.fields if form[name].value() is not None}

@@ -14,9 +14,7 @@ from icalendar import Calendar
 from meetings.models import Registration
 from programmes.roles import PROGRAMME_STAFF
 from tests.conftest import screenshot
-from tests.factories import PASSWORD, AgendaItemFactory, UserFactory, VisitFactory, member_country
-
-from .factories import make_registration
+from tests.factories import PASSWORD, AgendaItemFactory, RegistrationFactory, UserFactory, VisitFactory, member_country
 
 # serialized_rollback: the flush after each test would otherwise drop the member countries loaded by a migration.
 pytestmark = [
@@ -61,7 +59,7 @@ def upcoming_visit():
 def test_newcomer_signs_up_registers_downloads_the_calendar_and_cancels(live_server, page, browser_problems):
     visit = upcoming_visit()
     for _ in range(3):
-        make_registration(visit=visit)
+        RegistrationFactory(visit=visit)
 
     page.goto(live_server.url + "/")
     page.get_by_role("link", name="See familiarization visits").click()
@@ -134,7 +132,7 @@ def test_newcomer_signs_up_registers_downloads_the_calendar_and_cancels(live_ser
 def test_staff_confirms_a_pending_registration_in_the_admin(live_server, page, browser_problems, settings):
     settings.ENVCRIME_REQUIRE_STAFF_MFA = False
     visit = VisitFactory(requires_approval=True, title="Familiarization visit to Lyon")
-    registration = make_registration(visit=visit, status=Status.PENDING, confirmed_at=None, full_name="Sita Gurung")
+    registration = RegistrationFactory(visit=visit, status=Status.PENDING, confirmed_at=None, full_name="Sita Gurung")
     staff = UserFactory(is_staff=True, is_superuser=True, roles=[PROGRAMME_STAFF])
 
     page.goto(f"{live_server.url}/admin/")

@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from meetings import services
 from meetings.models import Registration, RegistrationStatusChange
-from tests.factories import VisitFactory
+from tests.factories import DelegateFactory, RegistrationFactory, VisitFactory
 
-from .factories import make_delegate, make_registration, registration_data
+from .factories import registration_data
 
 # serialized_rollback: the flush after each test would otherwise drop the member countries loaded by a migration.
 pytestmark = [
@@ -42,7 +42,7 @@ def run_at_once(functions):
 
 def test_forty_delegates_for_sixteen_seats():
     visit = VisitFactory(capacity=16)
-    delegates = [make_delegate() for _ in range(THREADS)]
+    delegates = [DelegateFactory() for _ in range(THREADS)]
 
     def register(user):
         return lambda: services.registration_submit(visit=visit, user=user, data=registration_data(visit)).pk
@@ -58,10 +58,10 @@ def test_forty_delegates_for_sixteen_seats():
 
 def test_cancellations_racing_promotions_and_new_registrations():
     visit = VisitFactory(capacity=16)
-    confirmed = [make_registration(visit=visit) for _ in range(16)]
+    confirmed = [RegistrationFactory(visit=visit) for _ in range(16)]
     now = timezone.now()
     waiting = [
-        make_registration(
+        RegistrationFactory(
             visit=visit,
             status=Status.WAITLISTED,
             confirmed_at=None,
@@ -69,7 +69,7 @@ def test_cancellations_racing_promotions_and_new_registrations():
         )
         for i in range(12)
     ]
-    newcomers = [make_delegate() for _ in range(10)]
+    newcomers = [DelegateFactory() for _ in range(10)]
 
     def cancel(registration):
         return lambda: services.registration_cancel(registration=registration, by=registration.delegate).status

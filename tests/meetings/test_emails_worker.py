@@ -5,9 +5,9 @@ from icalendar import Calendar
 
 from meetings import services
 from meetings.models import Registration
-from tests.factories import AgendaItemFactory, VisitFactory
+from tests.factories import AgendaItemFactory, DelegateFactory, VisitFactory
 
-from .factories import make_delegate, registration_data
+from .factories import registration_data
 
 # serialized_rollback: the flush after each test would otherwise drop the member countries loaded by a migration.
 pytestmark = [
@@ -22,7 +22,7 @@ def test_confirmation_with_calendar_and_promotion_after_a_cancellation(celery_wo
     celery_worker(concurrency=2)
     visit = VisitFactory(capacity=1, title="Familiarization visit to Lyon")
     AgendaItemFactory(visit=visit, title="Tour of the Command and Coordination Centre")
-    first, second = make_delegate(), make_delegate()
+    first, second = DelegateFactory(), DelegateFactory()
     # The SMTP server refuses the first attempt for the first delegate: the task must retry.
     smtp_server.refuse(first.email, times=1)
 
@@ -51,7 +51,7 @@ def test_confirmation_with_calendar_and_promotion_after_a_cancellation(celery_wo
 def test_staff_are_told_of_registrations_awaiting_approval(celery_worker, smtp_server, settings):
     celery_worker(concurrency=1, env={"STAFF_NOTIFICATION_EMAILS": "review@example.org"})
     visit = VisitFactory(requires_approval=True)
-    registration = services.registration_submit(visit=visit, user=make_delegate(), data=registration_data(visit))
+    registration = services.registration_submit(visit=visit, user=DelegateFactory(), data=registration_data(visit))
     smtp_server.wait_for(2, timeout=60)
     staff_mail = smtp_server.messages_to("review@example.org")[0]
     assert registration.full_name in staff_mail.subject

@@ -7,9 +7,16 @@ from django.utils import timezone
 
 from meetings import services
 from meetings.models import Registration, RegistrationStatusChange, Visit
-from tests.factories import OrganisationFactory, VisitFactory, member_country
+from tests.factories import (
+    DelegateFactory,
+    OrganisationFactory,
+    RegistrationFactory,
+    StaffFactory,
+    VisitFactory,
+    member_country,
+)
 
-from .factories import make_delegate, make_registration, make_staff, registration_data
+from .factories import registration_data
 
 pytestmark = pytest.mark.django_db
 Status = Registration.Status
@@ -17,12 +24,12 @@ Status = Registration.Status
 
 def submit(visit, user=None, **overrides):
     return services.registration_submit(
-        visit=visit, user=user or make_delegate(), data=registration_data(visit, **overrides)
+        visit=visit, user=user or DelegateFactory(), data=registration_data(visit, **overrides)
     )
 
 
 def waitlisted(visit, *, minutes_ago):
-    return make_registration(
+    return RegistrationFactory(
         visit=visit,
         status=Status.WAITLISTED,
         confirmed_at=None,
@@ -55,7 +62,7 @@ def test_requires_approval_keeps_pending_and_tells_staff(django_capture_on_commi
 
 def test_staff_confirm_beyond_capacity_is_refused():
     visit = VisitFactory(requires_approval=True, capacity=1)
-    staff = make_staff()
+    staff = StaffFactory()
     first, second = submit(visit), submit(visit)
     services.registration_confirm(registration=first, by=staff)
     with pytest.raises(services.VisitFull):
@@ -69,7 +76,7 @@ def test_staff_confirm_beyond_capacity_is_refused():
 def test_bulk_confirm_fills_seats_first_come_first_served_and_reports_the_rest():
     visit = VisitFactory(requires_approval=True, capacity=2)
     registrations = [submit(visit) for _ in range(3)]
-    outcome = services.registrations_confirm(registration_ids=[r.pk for r in registrations], by=make_staff())
+    outcome = services.registrations_confirm(registration_ids=[r.pk for r in registrations], by=StaffFactory())
     assert [r.pk for r in outcome.done] == [r.pk for r in registrations[:2]]
     assert len(outcome.refused) == 1 and "full" in outcome.refused[0]
     assert Registration.objects.filter(visit=visit, status=Status.CONFIRMED).count() == 2
@@ -77,7 +84,7 @@ def test_bulk_confirm_fills_seats_first_come_first_served_and_reports_the_rest()
 
 def test_cancel_promotes_the_first_waitlisted(django_capture_on_commit_callbacks):
     visit = VisitFactory(capacity=1)
-    confirmed = make_registration(visit=visit)
+    confirmed = RegistrationFactory(visit=visit)
     later = waitlisted(visit, minutes_ago=5)
     first = waitlisted(visit, minutes_ago=10)
     with django_capture_on_commit_callbacks(execute=True):
@@ -94,9 +101,9 @@ def test_cancel_promotes_the_first_waitlisted(django_capture_on_commit_callbacks
 
 def test_decline_of_confirmed_promotes_too():
     visit = VisitFactory(capacity=1)
-    confirmed = make_registration(visit=visit)
+    confirmed = RegistrationFactory(visit=visit)
     queued = waitlisted(visit, minutes_ago=1)
-    services.registration_decline(registration=confirmed, by=make_staff())
+    services.registration_decline(registration=confirmed, by=StaffFactory())
     queued.refresh_from_db()
     assert queued.status == Status.CONFIRMED
 
@@ -113,7 +120,7 @@ def test_closed_visit_refuses_and_saves_nothing():
 
 def test_duplicate_is_refused_but_a_cancelled_registration_can_be_renewed():
     visit = VisitFactory(capacity=5)
-    user = make_delegate()
+    user = DelegateFactory()
     registration = submit(visit, user)
     with pytest.raises(services.AlreadyRegistered):
         submit(visit, user)
@@ -158,7 +165,7 @@ def test_bad_data_is_refused(overrides, error):
 
 def test_cannot_cancel_twice_or_after_the_visit_started():
     visit = VisitFactory()
-    registration = make_registration(visit=visit)
+    registration = RegistrationFactory(visit=visit)
     services.registration_cancel(registration=registration, by=registration.delegate)
     with pytest.raises(services.InvalidTransition):
         services.registration_cancel(registration=registration, by=registration.delegate)
@@ -167,25 +174,25 @@ def test_cannot_cancel_twice_or_after_the_visit_started():
         registration_opens_at=timezone.now() - datetime.timedelta(days=30),
         registration_closes_at=timezone.now() - datetime.timedelta(days=1),
     )
-    other = make_registration(visit=started)
+    other = RegistrationFactory(visit=started)
     with pytest.raises(services.InvalidTransition):
         services.registration_cancel(registration=other, by=other.delegate)
 
 
 def test_database_enforces_one_affiliation_and_one_registration_per_delegate():
-    registration = make_registration()
+    registration = RegistrationFactory()
     with pytest.raises(IntegrityError):
-        make_registration(visit=registration.visit, delegate=registration.delegate)
+        RegistrationFactory(visit=registration.visit, delegate=registration.delegate)
 
 
 def test_database_refuses_two_affiliations():
     with pytest.raises(IntegrityError):
-        make_registration(organisation=OrganisationFactory(), member_country=member_country("KE"))
+        RegistrationFactory(organisation=OrganisationFactory(), member_country=member_country("KE"))
 
 
 def test_raising_capacity_promotes_from_the_waiting_list():
     visit = VisitFactory(capacity=1)
-    make_registration(visit=visit)
+    RegistrationFactory(visit=visit)
     queued = waitlisted(visit, minutes_ago=1)
     visit.capacity = 2
     visit.save(update_fields=["capacity"])
@@ -196,15 +203,15 @@ def test_raising_capacity_promotes_from_the_waiting_list():
 
 def test_attendance_records_who_checked_in_and_refuses_strangers():
     visit = VisitFactory()
-    staff = make_staff()
-    present, absent = make_registration(visit=visit), make_registration(visit=visit)
+    staff = StaffFactory()
+    present, absent = RegistrationFactory(visit=visit), RegistrationFactory(visit=visit)
     outcome = services.attendance_record(
         visit=visit, date=visit.start_date, present_registration_ids=[present.pk], by=staff
     )
     assert outcome.checked_in == 1
     attendance = present.attendances.get()
     assert attendance.checked_in_by == staff and not absent.attendances.exists()
-    stranger = make_registration()
+    stranger = RegistrationFactory()
     with pytest.raises(services.RegistrationError):
         services.attendance_record(visit=visit, date=visit.start_date, present_registration_ids=[stranger.pk], by=staff)
     with pytest.raises(services.RegistrationError):
@@ -222,10 +229,10 @@ def test_bulk_decline_of_a_confirmed_and_the_first_waitlisted_gives_the_seat_to_
     # then B's stale copy was declined "as waitlisted", the freed seat stayed empty and B was told
     # both "a seat is yours" and "declined".
     visit = VisitFactory(capacity=1)
-    confirmed = make_registration(visit=visit)
+    confirmed = RegistrationFactory(visit=visit)
     first = waitlisted(visit, minutes_ago=10)
     next_in_line = waitlisted(visit, minutes_ago=5)
-    staff = make_staff()
+    staff = StaffFactory()
     with django_capture_on_commit_callbacks(execute=True):
         outcome = services.registrations_decline(registration_ids=[confirmed.pk, first.pk], by=staff)
     assert outcome.refused == [] and sorted(r.pk for r in outcome.done) == sorted([confirmed.pk, first.pk])
@@ -250,11 +257,11 @@ def test_bulk_decline_of_a_confirmed_and_the_first_waitlisted_gives_the_seat_to_
 
 def test_bulk_decline_of_two_confirmed_promotes_two_in_order_of_the_waiting_list():
     visit = VisitFactory(capacity=2)
-    confirmed = [make_registration(visit=visit) for _ in range(2)]
+    confirmed = [RegistrationFactory(visit=visit) for _ in range(2)]
     later = waitlisted(visit, minutes_ago=1)
     earlier = waitlisted(visit, minutes_ago=20)
     last = waitlisted(visit, minutes_ago=0)
-    services.registrations_decline(registration_ids=[r.pk for r in confirmed], by=make_staff())
+    services.registrations_decline(registration_ids=[r.pk for r in confirmed], by=StaffFactory())
     statuses = dict(Registration.objects.filter(visit=visit).values_list("pk", "status"))
     assert [statuses[r.pk] for r in (*confirmed, earlier, later, last)] == [
         Status.DECLINED,
@@ -267,7 +274,7 @@ def test_bulk_decline_of_two_confirmed_promotes_two_in_order_of_the_waiting_list
 
 def test_bulk_confirm_and_waitlist_see_the_current_status():
     visit = VisitFactory(requires_approval=True, capacity=1)
-    staff = make_staff()
+    staff = StaffFactory()
     first, second = submit(visit), submit(visit)
     # A stale selection: the first was confirmed meanwhile (e.g. by a colleague).
     services.registration_confirm(registration=first, by=staff)

@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from meetings import services, tasks
 from meetings.models import Registration
-from tests.factories import VisitFactory
+from tests.factories import DelegateFactory, RegistrationFactory, VisitFactory
 
-from .factories import make_delegate, make_registration, registration_data
+from .factories import registration_data
 
 pytestmark = pytest.mark.django_db
 Status = Registration.Status
@@ -36,7 +36,7 @@ def failing_send(monkeypatch):
 
 
 def test_a_permanent_refusal_is_logged_and_not_retried(failing_send, caplog):
-    registration = make_registration()
+    registration = RegistrationFactory()
     failing_send.error = smtplib.SMTPRecipientsRefused({registration.delegate.email: (550, b"5.1.1 No such user")})
     with caplog.at_level(logging.ERROR, logger="meetings.tasks"):
         tasks.send_registration_email.apply(args=(registration.pk, "confirmed"))
@@ -53,7 +53,7 @@ def test_a_permanent_refusal_is_logged_and_not_retried(failing_send, caplog):
     ],
 )
 def test_a_transient_failure_is_retried(failing_send, error):
-    registration = make_registration()
+    registration = RegistrationFactory()
     failing_send.error = error
     result = tasks.send_registration_email.apply(args=(registration.pk, "confirmed"))
     assert len(failing_send.attempts) == 1 + tasks.MAIL_RETRY["max_retries"]
@@ -62,7 +62,7 @@ def test_a_transient_failure_is_retried(failing_send, error):
 
 def test_a_permanent_refusal_of_the_staff_notice_is_not_retried(monkeypatch, settings, caplog):
     settings.STAFF_NOTIFICATION_EMAILS = ["review@example.org"]
-    registration = make_registration(status=Status.PENDING, confirmed_at=None)
+    registration = RegistrationFactory(status=Status.PENDING, confirmed_at=None)
     attempts = []
 
     def refuse(registration):
@@ -89,7 +89,7 @@ EVENT_STATUS = {
 @pytest.mark.parametrize("event", EVENT_STATUS)
 @pytest.mark.parametrize("status", Status.values)
 def test_an_email_goes_only_while_the_status_still_matches(event, status, caplog):
-    registration = make_registration(status=status, waitlisted_at=timezone.now())
+    registration = RegistrationFactory(status=status, waitlisted_at=timezone.now())
     with caplog.at_level(logging.INFO, logger="meetings.tasks"):
         tasks.send_registration_email.apply(args=(registration.pk, event))
     if EVENT_STATUS[event] == status:
@@ -102,7 +102,7 @@ def test_an_email_goes_only_while_the_status_still_matches(event, status, caplog
 def test_no_seat_news_after_the_delegate_cancelled(django_capture_on_commit_callbacks):
     # Both emails queued in the same moment: the worker reaches them after the cancellation.
     visit = VisitFactory(capacity=1)
-    first, second = make_delegate(), make_delegate()
+    first, second = DelegateFactory(), DelegateFactory()
     with django_capture_on_commit_callbacks(execute=True):
         registration = services.registration_submit(visit=visit, user=first, data=registration_data(visit))
         services.registration_submit(visit=visit, user=second, data=registration_data(visit))

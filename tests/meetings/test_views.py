@@ -9,9 +9,16 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from meetings.models import Registration, Visit
-from tests.factories import AgendaItemFactory, OrganisationFactory, UserFactory, VisitFactory
+from tests.factories import (
+    AgendaItemFactory,
+    DelegateFactory,
+    OrganisationFactory,
+    RegistrationFactory,
+    UserFactory,
+    VisitFactory,
+)
 
-from .factories import form_data, make_delegate, make_registration
+from .factories import form_data
 
 pytestmark = pytest.mark.django_db
 Status = Registration.Status
@@ -19,7 +26,7 @@ Status = Registration.Status
 
 @pytest.fixture
 def delegate_client(client):
-    user = make_delegate()
+    user = DelegateFactory()
     client.force_login(user)
     client.user = user
     return client
@@ -33,7 +40,7 @@ def test_visit_pages_show_agenda_by_day_and_seats(client, django_assert_num_quer
     visit = VisitFactory(capacity=3)
     AgendaItemFactory(visit=visit, title="Tour of the Command and Coordination Centre")
     AgendaItemFactory(visit=visit, date=visit.end_date, title="Closing session")
-    make_registration(visit=visit)
+    RegistrationFactory(visit=visit)
     with django_assert_num_queries(2):  # the visit with its seat counts, its agenda
         response = client.get(visit.get_absolute_url())
     page = response.content.decode()
@@ -46,7 +53,7 @@ def test_visit_pages_show_agenda_by_day_and_seats(client, django_assert_num_quer
 
 def test_lists_do_not_grow_queries_with_rows(client, django_assert_num_queries):
     for _ in range(3):
-        make_registration(visit=VisitFactory())
+        RegistrationFactory(visit=VisitFactory())
     held = VisitFactory(
         status=Visit.Status.HELD,
         start_date=datetime.date(2013, 5, 13),
@@ -129,7 +136,7 @@ def test_closed_visit_and_duplicate_give_a_message_not_a_500(delegate_client):
     response = delegate_client.post(register_url(closed), form_data(closed), follow=True)
     assert "Registration for this visit is closed." in response.content.decode()
     visit = VisitFactory()
-    make_registration(visit=visit, delegate=delegate_client.user)
+    RegistrationFactory(visit=visit, delegate=delegate_client.user)
     response = delegate_client.post(register_url(visit), form_data(visit), follow=True)
     assert "You are already registered for this visit." in response.content.decode()
     assert Registration.objects.count() == 1
@@ -137,7 +144,7 @@ def test_closed_visit_and_duplicate_give_a_message_not_a_500(delegate_client):
 
 def test_full_visit_waitlists_with_position(delegate_client):
     visit = VisitFactory(capacity=1)
-    make_registration(visit=visit)
+    RegistrationFactory(visit=visit)
     response = delegate_client.post(register_url(visit), form_data(visit), follow=True)
     assert "number 1 on the waiting list" in response.content.decode()
     assert Registration.objects.get(delegate=delegate_client.user).status == Status.WAITLISTED
@@ -146,7 +153,7 @@ def test_full_visit_waitlists_with_position(delegate_client):
 def test_my_registrations_and_cancel_with_confirmation(delegate_client):
     visit = VisitFactory()
     AgendaItemFactory(visit=visit, title="Opening")
-    registration = make_registration(visit=visit, delegate=delegate_client.user)
+    registration = RegistrationFactory(visit=visit, delegate=delegate_client.user)
     page = delegate_client.get(reverse("meetings:my_registrations")).content.decode()
     assert visit.title in page and "Opening" in page and "Confirmed" in page
     cancel_url = reverse("meetings:registration_cancel", kwargs={"pk": registration.pk})
@@ -163,7 +170,7 @@ def test_my_registrations_query_count_does_not_grow(delegate_client):
         visit = VisitFactory()
         AgendaItemFactory(visit=visit)
         AgendaItemFactory(visit=visit, date=visit.end_date)
-        make_registration(visit=visit, delegate=delegate_client.user)
+        RegistrationFactory(visit=visit, delegate=delegate_client.user)
 
     def queries() -> int:
         with CaptureQueriesContext(connection) as captured:
@@ -179,7 +186,7 @@ def test_my_registrations_query_count_does_not_grow(delegate_client):
 
 
 def test_other_peoples_registrations_and_letters_are_404(delegate_client):
-    other = make_registration(needs_visa_letter=True, nationality="Kenyan")
+    other = RegistrationFactory(needs_visa_letter=True, nationality="Kenyan")
     for name in ("registration_cancel", "visa_letter"):
         url = reverse(f"meetings:{name}", kwargs={"pk": other.pk})
         assert delegate_client.get(url).status_code == 404
@@ -204,9 +211,9 @@ def test_an_id_too_long_for_the_database_matches_no_url(delegate_client):
 
 
 def test_letter_only_for_confirmed_registrations_that_asked_for_it(delegate_client):
-    no_letter = make_registration(delegate=delegate_client.user)
+    no_letter = RegistrationFactory(delegate=delegate_client.user)
     assert delegate_client.get(reverse("meetings:visa_letter", kwargs={"pk": no_letter.pk})).status_code == 404
-    waiting = make_registration(
+    waiting = RegistrationFactory(
         delegate=delegate_client.user,
         status=Status.WAITLISTED,
         confirmed_at=None,
@@ -218,7 +225,7 @@ def test_letter_only_for_confirmed_registrations_that_asked_for_it(delegate_clie
 
 
 def test_letter_is_a_pdf_download(delegate_client):
-    registration = make_registration(
+    registration = RegistrationFactory(
         delegate=delegate_client.user, needs_visa_letter=True, nationality="Kenyan", passport_number="AK1234567"
     )
     response = delegate_client.get(reverse("meetings:visa_letter", kwargs={"pk": registration.pk}))
@@ -252,9 +259,9 @@ def test_calendar_has_all_day_visit_and_timed_agenda_items(client):
 
 def test_participant_list_shows_only_consenting_confirmed_delegates(delegate_client):
     visit = VisitFactory()
-    make_registration(visit=visit, full_name="Listed Person", consent_to_participant_list=True)
-    make_registration(visit=visit, full_name="Private Person", consent_to_participant_list=False)
-    make_registration(
+    RegistrationFactory(visit=visit, full_name="Listed Person", consent_to_participant_list=True)
+    RegistrationFactory(visit=visit, full_name="Private Person", consent_to_participant_list=False)
+    RegistrationFactory(
         visit=visit,
         full_name="Waiting Person",
         consent_to_participant_list=True,
@@ -277,7 +284,7 @@ def test_a_visit_that_is_over_offers_no_cancellation_and_no_letter(delegate_clie
         registration_opens_at=timezone.now() - datetime.timedelta(days=5000),
         registration_closes_at=timezone.now() - datetime.timedelta(days=4000),
     )
-    registration = make_registration(
+    registration = RegistrationFactory(
         visit=held, delegate=delegate_client.user, needs_visa_letter=True, nationality="Kenyan"
     )
     page = delegate_client.get(reverse("meetings:my_registrations")).content.decode()

@@ -4,8 +4,15 @@ import pytest
 from django.urls import reverse
 
 from programmes.models import Organisation
-from tests.factories import ContactFactory, OrganisationFactory, UserFactory, make_liaison, member_country
-from tests.programmes.factories import make_delegate, make_staff
+from tests.factories import (
+    ContactFactory,
+    DelegateFactory,
+    OrganisationFactory,
+    StaffFactory,
+    UserFactory,
+    make_liaison,
+    member_country,
+)
 
 DIRECTORY_PAGES = ["programmes:directory", "programmes:organisations"]
 
@@ -38,7 +45,7 @@ def test_anonymous_users_are_sent_to_sign_in(client, url_name, directory_data):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("url_name", DIRECTORY_PAGES)
-@pytest.mark.parametrize("make_user", [make_delegate, UserFactory], ids=["delegate", "no-role"])
+@pytest.mark.parametrize("make_user", [DelegateFactory, UserFactory], ids=["delegate", "no-role"])
 def test_delegates_and_other_users_learn_nothing(client, url_name, make_user, directory_data):
     client.force_login(make_user())
     response = client.get(reverse(url_name))
@@ -49,7 +56,7 @@ def test_delegates_and_other_users_learn_nothing(client, url_name, make_user, di
 @pytest.mark.django_db
 def test_home_page_shows_no_contact_details(client, directory_data):
     country_contact, organisation_contact = directory_data
-    for user in (None, make_delegate()):
+    for user in (None, DelegateFactory()):
         if user:
             client.force_login(user)
         content = client.get(reverse("home")).content.decode()
@@ -58,16 +65,12 @@ def test_home_page_shows_no_contact_details(client, directory_data):
         assert reverse("programmes:directory") not in content  # the navbar hides the directory too
 
 
-def staff_user():
-    return make_staff()
-
-
 def liaison_user():
     return make_liaison("NP")[0]
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("make_user", [staff_user, liaison_user], ids=["staff", "liaison"])
+@pytest.mark.parametrize("make_user", [StaffFactory, liaison_user], ids=["staff", "liaison"])
 def test_staff_and_liaisons_see_countries_by_region_with_networks_and_contacts(client, make_user, directory_data):
     country_contact, _organisation_contact = directory_data
     client.force_login(make_user())
@@ -83,7 +86,7 @@ def test_staff_and_liaisons_see_countries_by_region_with_networks_and_contacts(c
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("make_user", [staff_user, liaison_user], ids=["staff", "liaison"])
+@pytest.mark.parametrize("make_user", [StaffFactory, liaison_user], ids=["staff", "liaison"])
 def test_staff_and_liaisons_see_organisations_by_kind(client, make_user, directory_data):
     client.force_login(make_user())
     response = client.get(reverse("programmes:organisations"))
@@ -103,7 +106,7 @@ def test_inactive_contacts_and_countries_are_not_listed(client, directory_data):
     gone = member_country("VA")
     gone.is_active = False
     gone.save(update_fields=["is_active"])
-    client.force_login(make_staff())
+    client.force_login(StaffFactory())
     content = client.get(reverse("programmes:directory")).content.decode()
     assert "former.officer@example.org" not in content
     assert "Holy See" not in content and "VA · VAT" not in content
@@ -111,7 +114,7 @@ def test_inactive_contacts_and_countries_are_not_listed(client, directory_data):
 
 @pytest.mark.django_db
 def test_an_inactive_staff_account_is_refused(client):
-    user = make_staff()
+    user = StaffFactory()
     client.force_login(user)
     user.is_active = False
     user.save(update_fields=["is_active"])

@@ -7,9 +7,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from programmes.models import Contact, MemberCountry
-from programmes.roles import DELEGATE, PROGRAMME_STAFF
 from recommendations.models import Obstacle, Recommendation, RecommendationPackage
-from tests.factories import UserFactory, VisitFactory
+from tests.factories import VisitFactory
 
 # Enough bytes to stand in for a document where a test is not about the PDF itself.
 FAKE_PDF = b"%PDF-1.7\n% stand-in document for distribution tests\n%%EOF\n"
@@ -80,13 +79,3 @@ def primary_contacts_for_every_country(exclude_iso2: tuple[str, ...] = ()) -> li
             for country in countries
         ]
     )
-
-
-def staff_user(**kwargs):
-    # Written when the shared StaffFactory/DelegateFactory passed `roles` to the model; kept as a
-    # one-call way to get a superuser with the staff role.
-    return UserFactory(is_staff=True, is_superuser=True, roles=[PROGRAMME_STAFF], **kwargs)
-
-
-def delegate_user(**kwargs):
-    return UserFactory(roles=[DELEGATE], **kwargs)

@@ -9,14 +9,13 @@ from django.urls import reverse
 
 from recommendations import services
 from recommendations.models import Delivery, Distribution, RecommendationPackage
-from tests.factories import ContactFactory, UserFactory, make_liaison, member_country
+from tests.factories import ContactFactory, StaffFactory, UserFactory, make_liaison, member_country
 
 from .factories import (
     DraftPackageFactory,
     RecommendationFactory,
     primary_contacts_for_every_country,
     published_package,
-    staff_user,
 )
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def staff_client(client):
-    client.force_login(staff_user())
+    client.force_login(StaffFactory())
     return client
 
 

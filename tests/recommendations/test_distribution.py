@@ -12,9 +12,9 @@ from programmes.models import Contact, MemberCountry
 from recommendations import services
 from recommendations.models import Delivery, DeliveryEvent, Distribution
 from recommendations.tasks import send_delivery
-from tests.factories import ContactFactory, member_country
+from tests.factories import ContactFactory, StaffFactory, member_country
 
-from .factories import DraftPackageFactory, primary_contacts_for_every_country, published_package, staff_user
+from .factories import DraftPackageFactory, primary_contacts_for_every_country, published_package
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def test_starting_creates_one_delivery_per_active_primary_contact_and_lists_coun
     MemberCountry.objects.filter(iso2="GB").update(is_active=False)  # left the organisation
 
     with django_capture_on_commit_callbacks() as callbacks:
-        started = services.distribution_start(package=package, started_by=staff_user())
+        started = services.distribution_start(package=package, started_by=StaffFactory())
 
     active = MemberCountry.objects.active().count()
     assert started.created == active - 2 == Delivery.objects.filter(distribution=started.distribution).count()
@@ -200,7 +200,7 @@ def test_retry_failed_requeues_and_sends_only_the_failed_ones(smtp_server, djang
         _send(pk)
     assert Delivery.objects.filter(status="failed").count() == 2
     sent_before = len(smtp_server.messages)
-    staff = staff_user()
+    staff = StaffFactory()
 
     with django_capture_on_commit_callbacks(execute=True):
         count = services.deliveries_retry_failed(distribution=started.distribution, by=staff)

@@ -7,9 +7,9 @@ from pypdf import PdfReader
 
 from recommendations import services
 from recommendations.models import RecommendationPackage
-from tests.factories import RegistrationFactory, VisitFactory, member_country
+from tests.factories import DelegateFactory, RegistrationFactory, StaffFactory, VisitFactory, member_country
 
-from .factories import DraftPackageFactory, ObstacleFactory, RecommendationFactory, delegate_user, staff_user
+from .factories import DraftPackageFactory, ObstacleFactory, RecommendationFactory
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "recommendations"
 
@@ -32,11 +32,11 @@ def visit_with_recommendations():
         visit=visit, number=3, title="Review past operations together", obstacles=[communication, access]
     )
     RegistrationFactory(
-        visit=visit, delegate=delegate_user(), full_name="Amina Odhiambo", consent_to_participant_list=True
+        visit=visit, delegate=DelegateFactory(), full_name="Amina Odhiambo", consent_to_participant_list=True
     )
     RegistrationFactory(
         visit=visit,
-        delegate=delegate_user(),
+        delegate=DelegateFactory(),
         member_country=member_country("NP"),
         full_name="Hidden Person",
         consent_to_participant_list=False,
@@ -47,7 +47,7 @@ def visit_with_recommendations():
 def test_publishing_renders_one_valid_pdf_with_every_recommendation_and_a_matching_checksum(
     visit_with_recommendations, monkeypatch
 ):
-    staff = staff_user()
+    staff = StaffFactory()
     package = DraftPackageFactory(visit=visit_with_recommendations, title="Lyon recommendations")
     renders = []
     original = services.render_pdf

@@ -9,9 +9,9 @@ import pytest
 
 from recommendations import services
 from recommendations.models import Delivery
-from tests.factories import member_country
+from tests.factories import StaffFactory, member_country
 
-from .factories import primary_contacts_for_every_country, published_package, staff_user
+from .factories import primary_contacts_for_every_country, published_package
 
 pytestmark = [pytest.mark.worker, pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -34,7 +34,7 @@ def test_190_deliveries_one_message_per_contact_each_with_a_working_link(celery_
     package = published_package()
     celery_worker(concurrency=2)
 
-    started = services.distribution_start(package=package, started_by=staff_user())
+    started = services.distribution_start(package=package, started_by=StaffFactory())
 
     smtp_server.wait_for(190, timeout=120)
     wait_until_nothing_pending(timeout=30)

@@ -17,11 +17,9 @@ def user_has_role(user, role: str) -> bool:
     if not user.is_authenticated:
         return False
     # Cached on the user object: templates and views ask several times per request.
-    cache = user.__dict__.setdefault("_envcrime_roles", None)
-    if cache is None:
-        cache = set(user.groups.values_list("name", flat=True))
-        user.__dict__["_envcrime_roles"] = cache
-    return role in cache
+    if "_envcrime_roles" not in user.__dict__:
+        user.__dict__["_envcrime_roles"] = set(user.groups.values_list("name", flat=True))
+    return role in user.__dict__["_envcrime_roles"]
 
 
 def user_is_liaison(user) -> bool:

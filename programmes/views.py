@@ -22,6 +22,8 @@ def directory_access_required(view):
     return wrapper
 
 
+# The templates show contact details under `user_sees_directory` (envcrime.context_processors),
+# the same rule as the decorator: a template included elsewhere cannot leak them.
 @directory_access_required
 def directory(request):
     """Member countries by region, with their networks and contacts."""
@@ -29,7 +31,6 @@ def directory(request):
     context = {
         "regions": regions,
         "country_count": sum(len(countries) for _code, _label, countries in regions),
-        "may_see_contacts": user_may_see_contacts(request.user),
         "active_tab": "countries",
     }
     return render(request, "programmes/directory.html", context)
@@ -40,7 +41,6 @@ def organisations(request):
     """Networks with their member countries, international organisations with their partners, NGOs."""
     context = {
         "kinds": selectors.organisations_by_kind(),
-        "may_see_contacts": user_may_see_contacts(request.user),
         "active_tab": "organisations",
     }
     return render(request, "programmes/organisations.html", context)

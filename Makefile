@@ -10,6 +10,9 @@ TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/env
 TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/1)
 TEST_CACHE_URL ?= $(or $(CACHE_URL),redis://127.0.0.1:6379/2)
 PYTEST_ARGS ?=
+# pytest-xdist worker processes for `make test` (each with its own test database and Redis
+# databases, see tests/fixtures/parallel.py); TEST_WORKERS=0 runs the suite serially in one process.
+TEST_WORKERS ?= 2
 # Sending email is I/O-bound: 4 pool processes on 2 cores, persistent database connections.
 BENCH_ARGS ?= --concurrency 4 --conn-max-age 60
 
@@ -43,7 +46,7 @@ run: $(VENV)/.runtime-installed
 test: $(VENV)/.dev-installed
 	@$(BIN)/python .ci/check_services.py "$(TEST_DATABASE_URL)" "$(TEST_REDIS_URL)"
 	DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" CACHE_URL="$(TEST_CACHE_URL)" \
-		$(BIN)/pytest $(PYTEST_ARGS)
+		$(BIN)/pytest -n $(TEST_WORKERS) --durations=10 $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .

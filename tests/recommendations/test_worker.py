@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from recommendations import services
-from recommendations.models import Delivery
+from recommendations.models import Delivery, Distribution
 from tests.factories import StaffFactory, member_country
 
 from .factories import primary_contacts_for_every_country, published_package
@@ -19,13 +19,24 @@ LINK = re.compile(r"http://127\.0\.0\.1:8000(/packages/link/\S+/)")
 
 
 def wait_until_nothing_pending(timeout: float) -> None:
+    """Until no delivery is queued or sending and every distribution is marked finished.
+
+    The task that sends the last delivery commits it, then marks its distribution finished in a
+    second statement: a test checking `finished_at` must wait for both.
+    """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if not Delivery.objects.filter(status__in=["queued", "sending"]).exists():
+        if (
+            not Delivery.objects.filter(status__in=["queued", "sending"]).exists()
+            and not Distribution.objects.filter(finished_at__isnull=True).exists()
+        ):
             return
         time.sleep(0.2)
     counts = Counter(Delivery.objects.values_list("status", flat=True))
-    raise AssertionError(f"deliveries still pending after {timeout} s: {dict(counts)}")
+    unfinished = Distribution.objects.filter(finished_at__isnull=True).count()
+    raise AssertionError(
+        f"still pending after {timeout} s: deliveries {dict(counts)}, {unfinished} unfinished distributions"
+    )
 
 
 def test_190_deliveries_one_message_per_contact_each_with_a_working_link(celery_worker, smtp_server, client):

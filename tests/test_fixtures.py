@@ -46,6 +46,12 @@ def test_a_cache_sharing_the_broker_database_shifts_by_one():
     assert worker_redis_urls(url, url, 2) == {"REDIS_URL": shifted, "CACHE_URL": shifted}
 
 
+def test_options_of_a_url_are_kept():
+    url = "rediss://127.0.0.1:6380/4?ssl_cert_reqs=none"
+
+    assert worker_redis_urls(url, url, 1)["REDIS_URL"] == "rediss://127.0.0.1:6380/5?ssl_cert_reqs=none"
+
+
 def test_a_url_without_a_database_starts_at_database_zero():
     assert worker_redis_urls("redis://127.0.0.1", "redis://127.0.0.1/1", 1) == {
         "REDIS_URL": "redis://127.0.0.1/2",

@@ -61,7 +61,11 @@ def send_registration_email(registration: Registration, event: str) -> None:
 
 
 def _rejection_reason(registration: Registration) -> str:
-    change = registration.status_changes.filter(to_status=Status.DECLINED).order_by("-changed_at", "-pk").first()
+    change = (
+        registration.status_changes.filter(from_status=Status.NOMINATED, to_status=Status.DECLINED)
+        .order_by("-changed_at", "-pk")
+        .first()
+    )
     return change.note if change else ""
 
 

@@ -246,9 +246,9 @@ def registration_submit(*, visit: Visit, user, data: RegistrationData) -> Regist
                 "affiliation": data.member_country or data.organisation
             }
         else:
-            note = _("Submitted by the liaison of %(affiliation)s: a liaison cannot endorse themselves, staff approval") % {
-                "affiliation": data.member_country or data.organisation
-            }
+            note = _(
+                "Submitted by the liaison of %(affiliation)s: a liaison cannot endorse themselves, staff approval"
+            ) % {"affiliation": data.member_country or data.organisation}
     if existing is None:
         registration = Registration(visit=visit, delegate=user, status=status, submitted_at=now, **values)
         if status in TIMESTAMP_FIELDS:
@@ -370,8 +370,8 @@ def registration_reject_nomination(*, registration: Registration, by, reason: st
     if not reason:
         raise RegistrationError(_("Say why the nomination is rejected: the delegate will read it."))
     _visit, registration = _nomination_locked(registration, by=by)
-    note = (_("Nomination rejected: %(reason)s") % {"reason": reason})[:300]
-    _change_status(registration, Status.DECLINED, by=by, note=note, now=timezone.now())
+    # The note of a nominated → declined change is the reason itself: the delegate reads it as written.
+    _change_status(registration, Status.DECLINED, by=by, note=reason[:300], now=timezone.now())
     _email_on_commit(registration, "nomination_rejected")
     return registration
 

@@ -7,9 +7,10 @@ still be promoted; every existing row gets its own random letter reference.
 """
 
 import django.db.models.deletion
-import meetings.models
 from django.conf import settings
 from django.db import migrations, models
+
+import meetings.models
 
 
 def mark_existing_registrations(apps, schema_editor):

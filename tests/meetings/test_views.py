@@ -173,11 +173,29 @@ def test_my_registrations_and_cancel_with_confirmation(delegate_client):
 
 
 def test_my_registrations_query_count_does_not_grow(delegate_client):
+    statuses = iter([Status.CONFIRMED, Status.WAITLISTED, Status.NOMINATED, Status.WAITLISTED, Status.NOMINATED])
+
     def add_registration():
         visit = VisitFactory()
         AgendaItemFactory(visit=visit)
         AgendaItemFactory(visit=visit, date=visit.end_date)
-        RegistrationFactory(visit=visit, delegate=delegate_client.user)
+        status = next(statuses)
+        if status == Status.WAITLISTED:
+            # Two others wait ahead: the page must say "number 3" without a query per row.
+            for minutes in (30, 20):
+                RegistrationFactory(
+                    visit=visit,
+                    status=status,
+                    confirmed_at=None,
+                    waitlisted_at=timezone.now() - datetime.timedelta(minutes=minutes),
+                )
+        RegistrationFactory(
+            visit=visit,
+            delegate=delegate_client.user,
+            status=status,
+            confirmed_at=timezone.now() if status == Status.CONFIRMED else None,
+            waitlisted_at=timezone.now() if status == Status.WAITLISTED else None,
+        )
 
     def queries() -> int:
         with CaptureQueriesContext(connection) as captured:
@@ -190,6 +208,9 @@ def test_my_registrations_query_count_does_not_grow(delegate_client):
     for _ in range(4):
         add_registration()
     assert queries() == with_one
+    page = delegate_client.get(reverse("meetings:my_registrations")).content.decode()
+    assert page.count("You are number 3 on the waiting list") == 2
+    assert page.count("Awaiting endorsement by Kenya") == 2
 
 
 def test_other_peoples_registrations_and_letters_are_404(delegate_client):

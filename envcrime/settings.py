@@ -275,3 +275,10 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# --- Visits: nominations and invitation letters
+# Who signs the visa invitation letters, as printed under the signature.
+VISA_LETTER_SIGNATORY_NAME = env("VISA_LETTER_SIGNATORY_NAME", default="Programme Director")
+VISA_LETTER_SIGNATORY_TITLE = env(
+    "VISA_LETTER_SIGNATORY_TITLE", default="Environmental Crime Programme, General Secretariat"
+)

@@ -204,6 +204,10 @@ class AttendanceInline(ReadOnlyInline):
     fields = ["date", "checked_in_at", "checked_in_by"]
 
 
+# How a registration was vetted (issue 7): shown, never edited by hand.
+VETTING_FIELDS = ["endorsed_by", "endorsed_at", "endorsed_by_staff", "vetted_by_staff", "letter_reference"]
+
+
 @admin.register(Registration)
 class RegistrationAdmin(ExportMixin, admin.ModelAdmin):
     resource_classes = [RegistrationResource, PublicParticipantResource]
@@ -221,7 +225,7 @@ class RegistrationAdmin(ExportMixin, admin.ModelAdmin):
     list_select_related = ["visit", "member_country", "organisation"]
     search_fields = ["full_name", "delegate__email", "job_title", "member_country__name", "organisation__short_name"]
     date_hierarchy = "submitted_at"
-    actions = ["confirm_selected", "decline_selected", "waitlist_selected"]
+    actions = ["confirm_selected", "decline_selected", "waitlist_selected", "endorse_selected"]
     inlines = [StatusChangeInline, AttendanceInline]
     # The status only changes through the actions below (services: lock, capacity, history, emails).
     readonly_fields = [
@@ -234,6 +238,7 @@ class RegistrationAdmin(ExportMixin, admin.ModelAdmin):
         "waitlisted_at",
         "declined_at",
         "cancelled_at",
+        *VETTING_FIELDS,
     ]
     fieldsets = [
         (None, {"fields": ["visit", "delegate", "status", "language"]}),
@@ -247,6 +252,7 @@ class RegistrationAdmin(ExportMixin, admin.ModelAdmin):
         ),
         (_("Needs and consent"), {"fields": ["dietary_needs", "accessibility_needs", "consent_to_participant_list"]}),
         (_("Timeline"), {"fields": ["submitted_at", "confirmed_at", "waitlisted_at", "declined_at", "cancelled_at"]}),
+        (_("Vetting and letter"), {"fields": VETTING_FIELDS}),
     ]
 
     def has_add_permission(self, request):
@@ -301,6 +307,28 @@ class RegistrationAdmin(ExportMixin, admin.ModelAdmin):
                 "count",
             ),
         )
+
+    @admin.action(description=_("Endorse the selected nominations on the country's behalf"))
+    def endorse_selected(self, request, queryset):
+        endorsed = 0
+        for registration in queryset.order_by("submitted_at", "pk"):
+            try:
+                services.registration_endorse(registration=registration, by=request.user)
+            except services.RegistrationError as error:
+                self.message_user(request, error.message, messages.WARNING)
+            else:
+                endorsed += 1
+        if endorsed:
+            self.message_user(
+                request,
+                ngettext_lazy(
+                    "%(count)d nomination endorsed on the country's behalf.",
+                    "%(count)d nominations endorsed on the country's behalf.",
+                    "count",
+                )
+                % {"count": endorsed},
+                messages.SUCCESS,
+            )
 
 
 @admin.register(Attendance)

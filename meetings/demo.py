@@ -25,6 +25,8 @@ PROGRAMME_SLUG = "environmental-crime"
 STAFF_EMAIL = "staff@example.org"
 # A delegate account without registrations, to try registering without signing up first.
 TRY_DELEGATE_EMAIL = "delegate@example.org"
+# A delegate whose registration for the upcoming visit awaits Kenya's endorsement.
+NOMINEE_EMAIL = "nominee@example.org"
 
 Kind = AgendaItem.Kind
 GS = "General Secretariat"
@@ -289,6 +291,8 @@ def seed(*, stdout, style) -> None:
         _seed_lyon_delegates(lyon, ensure_demo_user)
     upcoming, upcoming_created = _seed_upcoming(programme)
     ensure_demo_user(TRY_DELEGATE_EMAIL, first_name="Demo", last_name="Delegate", groups=[DELEGATE])
+    nominee, _created = ensure_demo_user(NOMINEE_EMAIL, first_name="Amani", last_name="Otieno", groups=[DELEGATE])
+    _seed_nomination(upcoming, nominee)
 
     confirmed = lyon.registrations.filter(status=Registration.Status.CONFIRMED).count()
     stdout.write(style.SUCCESS(f"Visits: {lyon.title} ({confirmed} confirmed delegates), {upcoming.title}."))
@@ -355,6 +359,8 @@ def _seed_lyon_delegates(lyon: Visit, ensure_demo_user) -> None:
             status=Registration.Status.CONFIRMED,
             submitted_at=submitted,
             confirmed_at=confirmed,
+            # Approved by programme staff at the time: their invitation letters were legitimately issued.
+            vetted_by_staff=True,
         )
         RegistrationStatusChange.objects.bulk_create(
             [
@@ -413,10 +419,36 @@ def _seed_upcoming(programme: Programme) -> tuple[Visit, bool]:
     return upcoming, True
 
 
+def _seed_nomination(upcoming: Visit, nominee) -> None:
+    """One nomination awaiting Kenya's endorsement, made through the service like a real one."""
+    from .services import RegistrationData, registration_submit
+
+    if Registration.objects.filter(visit=upcoming, delegate=nominee).exists():
+        return
+    registration_submit(
+        visit=upcoming,
+        user=nominee,
+        data=RegistrationData(
+            full_name="Amani Otieno",
+            job_title="Senior warden, investigations",
+            agency="Kenya Wildlife Service",
+            arrival_date=upcoming.start_date - datetime.timedelta(days=1),
+            departure_date=upcoming.end_date + datetime.timedelta(days=1),
+            member_country=MemberCountry.objects.get(iso2="KE"),
+            needs_visa_letter=True,
+            nationality="Kenyan",
+            consent_to_participant_list=True,
+        ),
+    )
+
+
 def demo_accounts() -> list[tuple[str, str, str]]:
     """(role, login, password) for the seed_demo summary: the account ready to register for a visit."""
     from programmes.demo import DEMO_PASSWORD
 
     if not get_user_model().objects.filter(email=TRY_DELEGATE_EMAIL).exists():
         return []
-    return [("Delegate", TRY_DELEGATE_EMAIL, DEMO_PASSWORD)]
+    return [
+        ("Delegate", TRY_DELEGATE_EMAIL, DEMO_PASSWORD),
+        ("Delegate awaiting Kenya's endorsement", NOMINEE_EMAIL, DEMO_PASSWORD),
+    ]

@@ -1,9 +1,13 @@
 """Files the portal hands to delegates: the visit's calendar (.ics) and the visa invitation letter (PDF)."""
 
+import base64
 import datetime
 from urllib.parse import urlsplit
 
+import qrcode
+import qrcode.image.svg
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
@@ -88,8 +92,19 @@ def visa_letter_filename(registration: Registration) -> str:
     return f"invitation-letter-{registration.visit.slug}-{registration.pk}.pdf"
 
 
+def letter_verification_url(registration: Registration) -> str:
+    return settings.SITE_URL + reverse("meetings:letter_verify", kwargs={"reference": registration.letter_reference})
+
+
+def qr_code_data_uri(text: str) -> str:
+    """An SVG QR code as a data URI: the PDF renderer only reads static files, so it is inlined."""
+    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
+    return "data:image/svg+xml;base64," + base64.b64encode(image.to_string()).decode("ascii")
+
+
 def build_visa_letter(registration: Registration) -> bytes:
     visit = registration.visit
+    verification_url = letter_verification_url(registration)
     with translation.override(registration.language or settings.LANGUAGE_CODE):
         return render_pdf(
             "meetings/visa_letter.html",
@@ -98,12 +113,16 @@ def build_visa_letter(registration: Registration) -> bytes:
                 "visit": visit,
                 "programme": visit.programme,
                 "today": timezone.localdate(),
-                "signatory_name": getattr(settings, "MEETINGS_LETTER_SIGNATORY", _("Head of Programme")),
+                "signatory_name": settings.VISA_LETTER_SIGNATORY_NAME,
+                "signatory_title": settings.VISA_LETTER_SIGNATORY_TITLE,
+                "verification_url": verification_url,
+                "verification_qr": qr_code_data_uri(verification_url),
+                "issued_on": timezone.localdate(registration.confirmed_at) if registration.confirmed_at else None,
                 "letterhead_address": getattr(
                     settings, "MEETINGS_LETTERHEAD_ADDRESS", _("General Secretariat, Lyon, France")
                 ),
                 # render_pdf renders without a request: context processors do not run.
                 "SITE_URL": settings.SITE_URL,
-                "reference": f"ENS/{visit.start_date:%Y}/{visit.pk:03d}/{registration.pk:05d}",
+                "reference": registration.letter_reference,
             },
         )

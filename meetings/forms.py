@@ -10,6 +10,8 @@ from programmes.models import MemberCountry, Organisation
 from .models import Registration, Visit
 from .services import RegistrationData, stay_errors
 
+RESPONSIBILITIES_MAX_LENGTH = 2000
+
 
 class DateInput(forms.DateInput):
     input_type = "date"
@@ -41,6 +43,7 @@ class RegistrationForm(forms.ModelForm):
         fields = [
             "full_name",
             "job_title",
+            "agency",
             "responsibilities",
             "member_country",
             "organisation",
@@ -67,7 +70,9 @@ class RegistrationForm(forms.ModelForm):
             "responsibilities": _("Your responsibilities in the fight against environmental crime."),
             "nationality": _("Required for the visa invitation letter."),
             "passport_number": _("Optional; printed on the invitation letter when given."),
-            "consent_to_participant_list": _("Only signed-in users of the portal see the list."),
+            "consent_to_participant_list": _(
+                "Only programme staff, liaisons and the visit's confirmed participants see the list."
+            ),
         }
 
     def __init__(self, *args, visit: Visit, **kwargs):
@@ -75,10 +80,21 @@ class RegistrationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("full_name", "job_title", "arrival_date", "departure_date"):
             self.fields[name].required = True
+        # The model's text fields have no length limit; the form gives one, with a clear message.
+        self.fields["responsibilities"] = forms.CharField(
+            label=self.fields["responsibilities"].label,
+            help_text=self.fields["responsibilities"].help_text,
+            required=False,
+            max_length=RESPONSIBILITIES_MAX_LENGTH,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            error_messages={
+                "max_length": _("Please keep this under %(limit_value)d characters (it has %(show_value)d).")
+            },
+        )
         self.helper = FormHelper()
         self.helper.form_id = "registration-form"
         self.helper.layout = Layout(
-            Fieldset(_("About you"), "full_name", "job_title", "responsibilities"),
+            Fieldset(_("About you"), "full_name", "job_title", "agency", "responsibilities"),
             Fieldset(
                 _("Whom you represent"),
                 HTML(
@@ -133,3 +149,12 @@ class RegistrationForm(forms.ModelForm):
         values = {name: self.cleaned_data[name] for name in self.Meta.fields}
         values["nationality"] = values["nationality"].strip()
         return RegistrationData(language=language, **values)
+
+
+class NominationRejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (shown to the delegate)"),
+        max_length=250,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Say why the nomination is rejected: the delegate will read it.")},
+    )

@@ -1,4 +1,5 @@
 import datetime
+import secrets
 import zoneinfo
 
 from django.conf import settings
@@ -134,8 +135,14 @@ class AgendaItem(models.Model):
         return self.title
 
 
+def new_letter_reference() -> str:
+    # The key of the public verification page: 128 random bits, so references cannot be enumerated.
+    return secrets.token_urlsafe(16)
+
+
 class Registration(TimestampedModel):
     class Status(models.TextChoices):
+        NOMINATED = "nominated", _("Awaiting endorsement")
         PENDING = "pending", _("Pending approval")
         CONFIRMED = "confirmed", _("Confirmed")
         WAITLISTED = "waitlisted", _("On the waiting list")
@@ -167,6 +174,12 @@ class Registration(TimestampedModel):
     )
     full_name = models.CharField(_("full name"), max_length=200)
     job_title = models.CharField(_("job title"), max_length=200)
+    agency = models.CharField(
+        _("agency"),
+        max_length=200,
+        blank=True,
+        help_text=_("The service within the ministry, e.g. the national wildlife service."),
+    )
     responsibilities = models.TextField(_("responsibilities"), blank=True)
     arrival_date = models.DateField(_("arrival date"))
     departure_date = models.DateField(_("departure date"))
@@ -185,6 +198,28 @@ class Registration(TimestampedModel):
     waitlisted_at = models.DateTimeField(_("waitlisted at"), null=True, blank=True)
     declined_at = models.DateTimeField(_("declined at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    # How the registration was vetted: endorsed by the liaison of the country or organisation it
+    # represents (or by staff on its behalf), or approved by programme staff.
+    endorsed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("endorsed by"),
+    )
+    endorsed_at = models.DateTimeField(_("endorsed at"), null=True, blank=True)
+    endorsed_by_staff = models.BooleanField(
+        _("endorsed by staff on the country's behalf"), default=False, editable=False
+    )
+    vetted_by_staff = models.BooleanField(_("approved by programme staff"), default=False, editable=False)
+    letter_reference = models.CharField(
+        _("invitation letter reference"),
+        max_length=32,
+        unique=True,
+        default=new_letter_reference,
+        editable=False,
+    )
 
     class Meta:
         verbose_name = _("registration")
@@ -215,6 +250,13 @@ class Registration(TimestampedModel):
                 condition=~Q(status="confirmed") | Q(confirmed_at__isnull=False),
                 name="registration_confirmed_has_timestamp",
             ),
+            # A seat (and with it an invitation letter) only for a vetted registration.
+            models.CheckConstraint(
+                condition=~Q(status__in=["confirmed", "waitlisted"])
+                | Q(endorsed_at__isnull=False)
+                | Q(vetted_by_staff=True),
+                name="registration_seat_needs_vetting",
+            ),
             # The invitation letter states the nationality; a letter without it is useless at a consulate.
             models.CheckConstraint(
                 condition=Q(needs_visa_letter=False) | ~Q(nationality=""),
@@ -231,13 +273,32 @@ class Registration(TimestampedModel):
         return self.member_country or self.organisation
 
     @property
+    def is_vetted(self) -> bool:
+        return self.endorsed_at is not None or self.vetted_by_staff
+
+    @property
     def may_download_visa_letter(self) -> bool:
-        return self.status == self.Status.CONFIRMED and self.needs_visa_letter and not self.visit.is_over
+        return (
+            self.status == self.Status.CONFIRMED
+            and self.is_vetted
+            and self.needs_visa_letter
+            and not self.visit.is_over
+        )
+
+    @property
+    def letter_is_valid(self) -> bool:
+        """What the public verification page states: the letter stands while the seat does."""
+        return self.status == self.Status.CONFIRMED and self.is_vetted and self.needs_visa_letter
 
     @property
     def is_cancellable(self) -> bool:
         """Whether the delegate may still withdraw (once the visit has started, staff handle it)."""
-        active = self.status in (self.Status.PENDING, self.Status.CONFIRMED, self.Status.WAITLISTED)
+        active = self.status in (
+            self.Status.NOMINATED,
+            self.Status.PENDING,
+            self.Status.CONFIRMED,
+            self.Status.WAITLISTED,
+        )
         return active and not self.visit.has_started
 
 

@@ -17,11 +17,13 @@ Status = Registration.Status
 # have cancelled (no .ics for a seat they gave up) or been promoted (no "waiting list" after "a seat
 # is yours").
 EVENT_STATUS = {
+    "nominated": Status.NOMINATED,
     "received": Status.PENDING,
     "confirmed": Status.CONFIRMED,
     "promoted": Status.CONFIRMED,
     "waitlisted": Status.WAITLISTED,
     "declined": Status.DECLINED,
+    "nomination_rejected": Status.DECLINED,
     "cancelled": Status.CANCELLED,
 }
 # The calendar file goes with the news that the delegate has a seat.
@@ -38,6 +40,7 @@ def send_registration_email(registration: Registration, event: str) -> None:
         "visit_url": settings.SITE_URL + visit.get_absolute_url(),
         "my_registrations_url": settings.SITE_URL + reverse("meetings:my_registrations"),
         "waitlist_position": waitlist_position(registration) if event == "waitlisted" else None,
+        "reason": _rejection_reason(registration) if event == "nomination_rejected" else "",
     }
     attachments = []
     if event in EVENTS_WITH_CALENDAR:
@@ -54,6 +57,30 @@ def send_registration_email(registration: Registration, event: str) -> None:
         context=context,
         language=registration.language,
         attachments=attachments,
+    )
+
+
+def _rejection_reason(registration: Registration) -> str:
+    change = (
+        registration.status_changes.filter(from_status=Status.NOMINATED, to_status=Status.DECLINED)
+        .order_by("-changed_at", "-pk")
+        .first()
+    )
+    return change.note if change else ""
+
+
+def send_liaison_nomination_notice(registration: Registration, contact) -> None:
+    """Ask the liaison to endorse or reject, in the contact's preferred language."""
+    send_templated_email(
+        to=[contact.user.email or contact.email],
+        template_prefix="meetings/email/liaison_nomination",
+        context={
+            "registration": registration,
+            "visit": registration.visit,
+            "contact": contact,
+            "nominations_url": settings.SITE_URL + reverse("meetings:nominations"),
+        },
+        language=contact.preferred_language,
     )
 
 

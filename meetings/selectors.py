@@ -2,11 +2,13 @@
 
 from itertools import groupby
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Value
-from django.db.models.functions import Greatest
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from .models import AgendaItem, Registration, Visit
+from programmes.roles import user_is_liaison
+
+from .models import AgendaItem, Registration, RegistrationStatusChange, Visit
 
 Status = Registration.Status
 
@@ -70,11 +72,51 @@ def public_participants(visit: Visit) -> QuerySet:
 
 
 def registrations_of(user) -> QuerySet:
+    """The delegate's registrations, each with `position` on its waiting list (None when not waitlisted)."""
+    ahead = Registration.objects.filter(visit_id=OuterRef("visit_id"), status=Status.WAITLISTED).filter(
+        Q(waitlisted_at__lt=OuterRef("waitlisted_at"))
+        | Q(waitlisted_at=OuterRef("waitlisted_at"), pk__lt=OuterRef("pk"))
+    )
+    position = Subquery(ahead.values("visit_id").annotate(n=Count("pk")).values("n")[:1])
+    rejection = RegistrationStatusChange.objects.filter(
+        registration=OuterRef("pk"), from_status=Status.NOMINATED, to_status=Status.DECLINED
+    ).order_by("-changed_at", "-pk")
     return (
         Registration.objects.filter(delegate=user)
+        .annotate(
+            rejection_reason=Case(
+                When(status=Status.DECLINED, then=Subquery(rejection.values("note")[:1])), default=Value("")
+            ),
+            position=Case(
+                When(status=Status.WAITLISTED, then=Coalesce(position, Value(0)) + 1),
+                default=None,
+                output_field=IntegerField(),
+            ),
+        )
         .select_related("visit", "visit__host_country", "member_country", "organisation")
         .prefetch_related(
             Prefetch("visit__agenda_items", queryset=AgendaItem.objects.order_by("date", "start_time", "pk"))
         )
         .order_by("-visit__start_date", "-pk")
     )
+
+
+def nominations_for(affiliation_filter: dict) -> QuerySet:
+    """The nominations a liaison decides on: their country's (or organisation's), awaiting endorsement first."""
+    return (
+        Registration.objects.filter(**affiliation_filter, visit__status__in=[Visit.Status.OPEN, Visit.Status.CLOSED])
+        .filter(Q(status=Status.NOMINATED) | Q(endorsed_at__isnull=False))
+        .select_related("visit", "member_country", "organisation", "endorsed_by")
+        .order_by(
+            Case(When(status=Status.NOMINATED, then=Value(0)), default=Value(1)), "visit__start_date", "submitted_at"
+        )
+    )
+
+
+def may_see_participants(user, visit: Visit) -> bool:
+    """Staff, liaisons and the visit's confirmed delegates; nobody else learns who comes."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff or user_is_liaison(user):
+        return True
+    return Registration.objects.filter(visit=visit, delegate=user, status=Status.CONFIRMED).exists()

@@ -6,11 +6,18 @@ touches the visit's seats: two requests can never both take the last seat, and a
 never race the promotion it triggers. Locks are always taken in the same order (visits by pk, then
 registrations) so concurrent workflows cannot deadlock.
 
-Allowed transitions (DESIGN.md, plus two choices documented below):
+Allowed transitions (DESIGN.md, issue 7's nominations, plus two choices documented below):
+    (new)      → nominated (the country or organisation has a liaison with an account)
+               / pending (it has none: programme staff vet the registration instead)
+    nominated  → confirmed / waitlisted / pending (endorsed by the liaison or by staff on the
+                 country's behalf, then the visit's own rule) / declined (nomination rejected) / cancelled
     pending    → confirmed / waitlisted / declined / cancelled
     confirmed  → cancelled / declined
     waitlisted → confirmed (promotion) / cancelled / declined
-    cancelled  → pending / confirmed / waitlisted (the delegate registers again: the row is reused)
+    cancelled  → nominated / pending (the delegate registers again: the row is reused)
+
+A seat (confirmed or waitlisted) is only ever given to a vetted registration: endorsed
+(`endorsed_at`) or approved by staff (`vetted_by_staff`); a database constraint holds it.
 """
 
 import datetime
@@ -21,10 +28,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from programmes.models import MemberCountry, Organisation
+from programmes.models import Contact, MemberCountry, Organisation
+from programmes.roles import user_is_liaison
 
 from .models import Attendance, Registration, RegistrationStatusChange, Visit
-from .tasks import notify_staff_of_pending_registration, send_registration_email
+from .tasks import notify_liaison_of_nomination, notify_staff_of_pending_registration, send_registration_email
 
 Status = Registration.Status
 
@@ -69,6 +77,7 @@ class RegistrationData:
     departure_date: datetime.date
     member_country: MemberCountry | None = None
     organisation: Organisation | None = None
+    agency: str = ""
     responsibilities: str = ""
     needs_visa_letter: bool = False
     nationality: str = ""
@@ -83,6 +92,7 @@ class RegistrationData:
 DATA_FIELDS = [
     "full_name",
     "job_title",
+    "agency",
     "arrival_date",
     "departure_date",
     "member_country",
@@ -96,6 +106,8 @@ DATA_FIELDS = [
     "consent_to_participant_list",
     "language",
 ]
+# Reset when a cancelled row is reused: a new registration is vetted anew.
+VETTING_FIELDS = {"endorsed_by": None, "endorsed_at": None, "endorsed_by_staff": False, "vetted_by_staff": False}
 TIMESTAMP_FIELDS = {
     Status.CONFIRMED: "confirmed_at",
     Status.WAITLISTED: "waitlisted_at",
@@ -217,16 +229,26 @@ def registration_submit(*, visit: Visit, user, data: RegistrationData) -> Regist
     if existing is not None and existing.status != Status.CANCELLED:
         raise AlreadyRegistered(_("You are already registered for this visit."))
 
-    if visit.requires_approval:
-        status = Status.PENDING
-    else:
-        # A seat freed without a promotion (e.g. capacity raised) belongs to the queue, not to a newcomer.
-        _fill_from_waitlist(visit, now=now)
-        status = Status.CONFIRMED if confirmed_count(visit) < visit.capacity else Status.WAITLISTED
-
+    # Nobody speaks for a country by signing up: its liaison endorses the nomination first; where
+    # there is no liaison able to (none with an account, or the delegate is the liaison), staff vet it.
+    liaison = speaking_contact(member_country=data.member_country, organisation=data.organisation)
     values = {name: getattr(data, name) for name in DATA_FIELDS}
     # changed_by is the delegate for their own actions.
-    note = _("Submitted by the delegate")
+    if liaison is not None and liaison.user_id != user.pk:
+        status = Status.NOMINATED
+        note = _("Submitted by the delegate; awaiting the endorsement of %(affiliation)s") % {
+            "affiliation": data.member_country or data.organisation
+        }
+    else:
+        status = Status.PENDING
+        if liaison is None:
+            note = _("Submitted by the delegate; %(affiliation)s has no liaison with an account: staff approval") % {
+                "affiliation": data.member_country or data.organisation
+            }
+        else:
+            note = _(
+                "Submitted by the liaison of %(affiliation)s: a liaison cannot endorse themselves, staff approval"
+            ) % {"affiliation": data.member_country or data.organisation}
     if existing is None:
         registration = Registration(visit=visit, delegate=user, status=status, submitted_at=now, **values)
         if status in TIMESTAMP_FIELDS:
@@ -242,7 +264,7 @@ def registration_submit(*, visit: Visit, user, data: RegistrationData) -> Regist
         # A delegate who cancelled may register again: the row (unique per visit and delegate) is
         # reused and reset, and its status history keeps the earlier cancellation.
         registration = existing
-        for name, value in values.items():
+        for name, value in {**values, **VETTING_FIELDS}.items():
             setattr(registration, name, value)
         for name in TIMESTAMP_FIELDS.values():
             setattr(registration, name, None)
@@ -253,14 +275,104 @@ def registration_submit(*, visit: Visit, user, data: RegistrationData) -> Regist
             by=user,
             note=note,
             now=now,
-            extra_fields=[*DATA_FIELDS, *TIMESTAMP_FIELDS.values(), "submitted_at"],
+            extra_fields=[*DATA_FIELDS, *VETTING_FIELDS, *TIMESTAMP_FIELDS.values(), "submitted_at"],
         )
 
-    if status == Status.PENDING:
+    if status == Status.NOMINATED:
+        _email_on_commit(registration, "nominated")
+        notify_liaison_of_nomination.delay_on_commit(registration.pk)
+    else:
         _email_on_commit(registration, "received")
         notify_staff_of_pending_registration.delay_on_commit(registration.pk)
+    return registration
+
+
+def speaking_contact(*, member_country=None, organisation=None) -> Contact | None:
+    """The liaison who endorses nominations: the active primary contact with an account."""
+    contacts = Contact.objects.active_primary().filter(user__isnull=False, user__is_active=True)
+    if member_country is not None:
+        contacts = contacts.filter(member_country=member_country)
     else:
-        _email_on_commit(registration, status)
+        contacts = contacts.filter(organisation=organisation)
+    return contacts.select_related("user").order_by("pk").first()
+
+
+def liaison_affiliation_filter(user) -> dict | None:
+    """The registrations a liaison may endorse, as filter arguments; None for anybody else."""
+    if not user_is_liaison(user):
+        return None
+    contact = Contact.objects.active_primary().filter(user=user).first()
+    if contact is None:
+        return None
+    if contact.member_country_id is not None:
+        return {"member_country_id": contact.member_country_id}
+    return {"organisation_id": contact.organisation_id}
+
+
+def _may_endorse(registration: Registration, user) -> bool:
+    return user.is_staff or _may_endorse_as_liaison(registration, user)
+
+
+def _nomination_locked(registration: Registration, *, by) -> tuple[Visit, Registration]:
+    visit = _lock_visit(registration.visit_id)
+    registration = _lock_registration(registration.pk)
+    if not _may_endorse(registration, by):
+        raise Registration.DoesNotExist
+    if registration.status != Status.NOMINATED:
+        raise InvalidTransition(
+            _("The nomination of %(name)s was already handled: it is %(status)s.")
+            % {"name": registration.full_name, "status": registration.get_status_display().lower()}
+        )
+    if registration.delegate_id == by.pk:
+        raise InvalidTransition(_("You cannot endorse your own nomination: programme staff will."))
+    return visit, registration
+
+
+@transaction.atomic
+def registration_endorse(*, registration: Registration, by) -> Registration:
+    """The liaison (or staff, on the country's behalf) endorses a nomination; then the visit's own rule applies.
+
+    Raises Registration.DoesNotExist when `by` may not speak for the registration's country.
+    """
+    visit, registration = _nomination_locked(registration, by=by)
+    now = timezone.now()
+    on_behalf = not _may_endorse_as_liaison(registration, by)
+    registration.endorsed_by = by
+    registration.endorsed_at = now
+    registration.endorsed_by_staff = on_behalf
+    if on_behalf:
+        note = _("Endorsed by programme staff on behalf of %(affiliation)s") % {"affiliation": registration.affiliation}
+    else:
+        note = _("Endorsed by the liaison of %(affiliation)s") % {"affiliation": registration.affiliation}
+    vetting = ["endorsed_by", "endorsed_at", "endorsed_by_staff"]
+    if visit.requires_approval:
+        _change_status(registration, Status.PENDING, by=by, note=note, now=now, extra_fields=vetting)
+        _email_on_commit(registration, "received")
+        notify_staff_of_pending_registration.delay_on_commit(registration.pk)
+        return registration
+    # A seat freed without a promotion (e.g. capacity raised) belongs to the queue, not to a newcomer.
+    _fill_from_waitlist(visit, now=now)
+    status = Status.CONFIRMED if confirmed_count(visit) < visit.capacity else Status.WAITLISTED
+    _change_status(registration, status, by=by, note=note, now=now, extra_fields=vetting)
+    _email_on_commit(registration, status)
+    return registration
+
+
+def _may_endorse_as_liaison(registration: Registration, user) -> bool:
+    affiliation = liaison_affiliation_filter(user)
+    return affiliation is not None and all(getattr(registration, key) == value for key, value in affiliation.items())
+
+
+@transaction.atomic
+def registration_reject_nomination(*, registration: Registration, by, reason: str) -> Registration:
+    """The liaison (or staff) rejects a nomination; the delegate is told why."""
+    reason = reason.strip()
+    if not reason:
+        raise RegistrationError(_("Say why the nomination is rejected: the delegate will read it."))
+    _visit, registration = _nomination_locked(registration, by=by)
+    # The note of a nominated → declined change is the reason itself: the delegate reads it as written.
+    _change_status(registration, Status.DECLINED, by=by, note=reason[:300], now=timezone.now())
+    _email_on_commit(registration, "nomination_rejected")
     return registration
 
 
@@ -269,7 +381,7 @@ def registration_cancel(*, registration: Registration, by) -> Registration:
     """The delegate withdraws; a confirmed seat goes to the first person on the waiting list."""
     visit = _lock_visit(registration.visit_id)
     registration = _lock_registration(registration.pk)
-    if registration.status not in (Status.PENDING, Status.CONFIRMED, Status.WAITLISTED):
+    if registration.status not in (Status.NOMINATED, Status.PENDING, Status.CONFIRMED, Status.WAITLISTED):
         raise InvalidTransition(_("This registration cannot be cancelled any more."))
     if visit.has_started:
         raise InvalidTransition(_("The visit has started: please contact programme staff."))
@@ -294,7 +406,15 @@ def _confirm_locked(visit: Visit, registration: Registration, *, by, now) -> Reg
             % {"visit": visit.title, "capacity": visit.capacity, "name": registration.full_name}
         )
     event = "promoted" if registration.status == Status.WAITLISTED else "confirmed"
-    _change_status(registration, Status.CONFIRMED, by=by, note=_("Confirmed by programme staff"), now=now)
+    registration.vetted_by_staff = True
+    _change_status(
+        registration,
+        Status.CONFIRMED,
+        by=by,
+        note=_("Confirmed by programme staff"),
+        now=now,
+        extra_fields=["vetted_by_staff"],
+    )
     _email_on_commit(registration, event)
     return registration
 
@@ -303,7 +423,7 @@ def _decline_locked(visit: Visit, registration: Registration, *, by, now, fill_s
     # Staff may also decline a confirmed or waitlisted delegate (e.g. a nomination withdrawn by the
     # delegate's authority); a confirmed seat freed this way goes to the waiting list at once, or,
     # in a bulk action (fill_seat=False), once every selected registration has been declined.
-    if registration.status not in (Status.PENDING, Status.WAITLISTED, Status.CONFIRMED):
+    if registration.status not in (Status.NOMINATED, Status.PENDING, Status.WAITLISTED, Status.CONFIRMED):
         raise InvalidTransition(
             _("%(name)s is %(status)s and cannot be declined.")
             % {"name": registration.full_name, "status": registration.get_status_display().lower()}
@@ -322,7 +442,15 @@ def _waitlist_locked(visit: Visit, registration: Registration, *, by, now) -> Re
             _("%(name)s is %(status)s and cannot be moved to the waiting list.")
             % {"name": registration.full_name, "status": registration.get_status_display().lower()}
         )
-    _change_status(registration, Status.WAITLISTED, by=by, note=_("Waitlisted by programme staff"), now=now)
+    registration.vetted_by_staff = True
+    _change_status(
+        registration,
+        Status.WAITLISTED,
+        by=by,
+        note=_("Waitlisted by programme staff"),
+        now=now,
+        extra_fields=["vetted_by_staff"],
+    )
     _email_on_commit(registration, "waitlisted")
     return registration
 

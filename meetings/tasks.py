@@ -75,3 +75,16 @@ def notify_staff_of_pending_registration(registration_id: int) -> None:
     if registration is not None and registration.status == Status.PENDING:
         with _permanent_refusal_logged(f"staff notice of pending registration {registration_id}"):
             notifications.send_staff_pending_notice(registration)
+
+
+@shared_task(**MAIL_RETRY)
+def notify_liaison_of_nomination(registration_id: int) -> None:
+    from .services import speaking_contact
+
+    registration = _registration(registration_id)
+    if registration is None or registration.status != Status.NOMINATED:
+        return
+    contact = speaking_contact(member_country=registration.member_country, organisation=registration.organisation)
+    if contact is not None:
+        with _permanent_refusal_logged(f"liaison notice of nomination {registration_id}"):
+            notifications.send_liaison_nomination_notice(registration, contact)

@@ -7,13 +7,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from programmes.models import Language
 
 from . import selectors, services
 from .documents import build_visa_letter, build_visit_calendar, calendar_filename, visa_letter_filename
-from .forms import RegistrationForm
+from .forms import NominationRejectForm, RegistrationForm
 from .models import Registration, Visit
 
 logger = logging.getLogger(__name__)
@@ -59,6 +59,7 @@ def visit_detail(request, slug):
         "is_open": visit.is_open_for_registration(),
         "registration": registration,
         "waitlist_position": selectors.waitlist_position(registration) if registration else None,
+        "may_see_participants": selectors.may_see_participants(request.user, visit),
     }
     return render(request, "meetings/visit_detail.html", context)
 
@@ -114,6 +115,11 @@ def register(request, slug):
 def _status_message(registration: Registration) -> str:
     if registration.status == Registration.Status.CONFIRMED:
         return _("Your seat is confirmed. A confirmation email with the calendar file is on its way.")
+    if registration.status == Registration.Status.NOMINATED:
+        return _(
+            "Your registration was received. It now awaits the endorsement of the liaison of %(affiliation)s; "
+            "we will email you their decision."
+        ) % {"affiliation": registration.affiliation}
     if registration.status == Registration.Status.WAITLISTED:
         return _(
             "The visit is full: you are number %(position)s on the waiting list. "
@@ -127,7 +133,6 @@ def my_registrations(request):
     registrations = list(selectors.registrations_of(request.user))
     for registration in registrations:
         registration.agenda = selectors.agenda_by_day(registration.visit)
-        registration.position = selectors.waitlist_position(registration)
     return render(request, "meetings/my_registrations.html", {"registrations": registrations})
 
 
@@ -175,8 +180,81 @@ def visa_letter(request, pk):
 @login_required
 def participants(request, slug):
     visit = _visit_or_404(slug)
+    if not selectors.may_see_participants(request.user, visit):
+        raise Http404
     return render(
         request,
         "meetings/participants.html",
         {"visit": visit, "participants": list(selectors.public_participants(visit))},
     )
+
+
+def _liaison_affiliation_or_404(request) -> dict:
+    affiliation = services.liaison_affiliation_filter(request.user)
+    if affiliation is None:
+        raise Http404
+    return affiliation
+
+
+@login_required
+def nominations(request):
+    affiliation = _liaison_affiliation_or_404(request)
+    return render(
+        request,
+        "meetings/nominations.html",
+        {"nominations": list(selectors.nominations_for(affiliation)), "reject_form": NominationRejectForm()},
+    )
+
+
+def _nomination_or_404(request, pk: int) -> Registration:
+    # Another country's nomination is a 404: the liaison learns nothing about it.
+    return get_object_or_404(Registration, pk=pk, **_liaison_affiliation_or_404(request))
+
+
+@login_required
+@require_POST
+def nomination_endorse(request, pk):
+    registration = _nomination_or_404(request, pk)
+    try:
+        registration = services.registration_endorse(registration=registration, by=request.user)
+    except services.RegistrationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("You endorsed %(name)s: their registration is now %(status)s.")
+            % {"name": registration.full_name, "status": registration.get_status_display().lower()},
+        )
+    return redirect("meetings:nominations")
+
+
+@login_required
+@require_POST
+def nomination_reject(request, pk):
+    registration = _nomination_or_404(request, pk)
+    form = NominationRejectForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["reason"]))
+        return redirect("meetings:nominations")
+    try:
+        services.registration_reject_nomination(
+            registration=registration, by=request.user, reason=form.cleaned_data["reason"]
+        )
+    except services.RegistrationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("You rejected the nomination of %(name)s.") % {"name": registration.full_name})
+    return redirect("meetings:nominations")
+
+
+def letter_verify(request, reference):
+    """Public: anyone holding a letter (a consulate) can check it; only what the letter itself states."""
+    registration = (
+        Registration.objects.select_related("visit", "member_country", "organisation")
+        .filter(letter_reference=reference, needs_visa_letter=True)
+        .exclude(status__in=[Registration.Status.NOMINATED, Registration.Status.PENDING])
+        .first()
+    )
+    if registration is None or registration.confirmed_at is None:
+        return render(request, "meetings/letter_verify.html", {"reference": reference}, status=404)
+    return render(request, "meetings/letter_verify.html", {"registration": registration, "reference": reference})

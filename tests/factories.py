@@ -163,3 +163,5 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     departure_date = factory.LazyAttribute(lambda r: r.visit.end_date + datetime.timedelta(days=1))
     status = Registration.Status.CONFIRMED
     confirmed_at = factory.LazyFunction(timezone.now)
+    # A seat needs vetting (issue 7): factory seats count as approved by programme staff.
+    vetted_by_staff = factory.LazyAttribute(lambda r: r.status in (Registration.Status.CONFIRMED, "waitlisted"))

@@ -2,8 +2,10 @@
 
 import datetime
 
+from meetings import services
 from meetings.services import RegistrationData
-from tests.factories import member_country
+from programmes.models import Contact
+from tests.factories import make_liaison, member_country
 
 
 def registration_data(visit, **overrides) -> RegistrationData:
@@ -35,3 +37,16 @@ def form_data(visit, **overrides) -> dict:
     }
     values.update(overrides)
     return {key: value for key, value in values.items() if value is not None}
+
+
+def kenya_liaison():
+    """Kenya's liaison (created on first use): registrations for Kenya then await their endorsement."""
+    contact = Contact.objects.active_primary().filter(member_country=member_country("KE"), user__isnull=False).first()
+    return contact.user if contact else make_liaison("KE")[0]
+
+
+def submit_and_endorse(visit, user, **overrides):
+    """Register for Kenya and have Kenya's liaison endorse the nomination."""
+    liaison = kenya_liaison()
+    registration = services.registration_submit(visit=visit, user=user, data=registration_data(visit, **overrides))
+    return services.registration_endorse(registration=registration, by=liaison)

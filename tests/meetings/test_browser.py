@@ -10,11 +10,20 @@ from pathlib import Path
 import pytest
 from django.core import mail
 from icalendar import Calendar
+from pypdf import PdfReader
 
 from meetings.models import Registration
 from programmes.roles import PROGRAMME_STAFF
 from tests.conftest import screenshot
-from tests.factories import PASSWORD, AgendaItemFactory, RegistrationFactory, UserFactory, VisitFactory, member_country
+from tests.factories import (
+    PASSWORD,
+    AgendaItemFactory,
+    RegistrationFactory,
+    UserFactory,
+    VisitFactory,
+    make_liaison,
+    member_country,
+)
 
 # serialized_rollback: the flush after each test would otherwise drop the member countries loaded by a migration.
 pytestmark = [
@@ -56,8 +65,18 @@ def upcoming_visit():
     return visit
 
 
-def test_newcomer_signs_up_registers_downloads_the_calendar_and_cancels(live_server, page, browser_problems):
+def sign_in(page, live_server, email, password):
+    page.context.clear_cookies()
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", password)
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+
+
+def test_newcomer_signs_up_is_endorsed_by_kenya_downloads_the_letter_and_cancels(live_server, page, browser_problems):
     visit = upcoming_visit()
+    liaison, _contact = make_liaison("KE")
     for _ in range(3):
         RegistrationFactory(visit=visit)
 
@@ -67,6 +86,9 @@ def test_newcomer_signs_up_registers_downloads_the_calendar_and_cancels(live_ser
     page.get_by_role("link", name=visit.title).click()
     assert page.locator("#seats-left").inner_text() == "13"
     screenshot(page, "meetings-02-visit-detail")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "meetings-02b-phone-visit-detail")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     page.get_by_role("link", name="Sign up").last.click()
     page.fill("input[name=email]", "new.delegate@example.org")
@@ -94,6 +116,17 @@ def test_newcomer_signs_up_registers_downloads_the_calendar_and_cancels(live_ser
     assert errors.count() == 1  # one message, shown once
     assert "Choose the member country or the organisation you represent." in errors.inner_text()
     screenshot(page, "meetings-05-register-form-error")
+    assert page.evaluate("document.activeElement.classList.contains('alert')")
+    page.fill("input[name=departure_date]", (visit.start_date - datetime.timedelta(days=3)).isoformat())
+    page.select_option("select[name=member_country]", label="Kenya")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Register").click()
+    assert page.evaluate("document.activeElement.id") == "form-errors"
+    assert "Departure" in page.locator("#form-errors").inner_text()
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "meetings-05b-phone-register-form-errors")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.fill("input[name=departure_date]", (visit.end_date + datetime.timedelta(days=1)).isoformat())
     page.select_option("select[name=member_country]", label="Kenya")
     page.check("input[name=needs_visa_letter]")
     page.fill("input[name=nationality]", "Kenyan")
@@ -103,6 +136,21 @@ def test_newcomer_signs_up_registers_downloads_the_calendar_and_cancels(live_ser
 
     assert page.url == live_server.url + "/visits/mine/"
     registration = Registration.objects.get(delegate__email="new.delegate@example.org")
+    assert registration.status == Status.NOMINATED
+    assert "Awaiting endorsement by Kenya" in page.locator(f"#registration-{registration.pk}").inner_text()
+    screenshot(page, "meetings-05c-awaiting-endorsement")
+
+    sign_in(page, live_server, liaison.email, PASSWORD)
+    page.goto(live_server.url + "/visits/nominations/")
+    screenshot(page, "meetings-05d-liaison-nominations")
+    with page.expect_navigation():
+        page.locator(f"#nomination-{registration.pk}").get_by_role("button", name="Endorse").click()
+    assert "now confirmed" in page.locator("main").inner_text()
+    screenshot(page, "meetings-05e-liaison-endorsed")
+
+    sign_in(page, live_server, "new.delegate@example.org", "a-long-demo-passphrase-2027")
+    page.goto(live_server.url + "/visits/mine/")
+    registration.refresh_from_db()
     assert registration.status == Status.CONFIRMED
     card = page.locator(f"#registration-{registration.pk}")
     assert card.locator(".registration-status").inner_text() == "Confirmed"
@@ -117,6 +165,13 @@ def test_newcomer_signs_up_registers_downloads_the_calendar_and_cancels(live_ser
     with page.expect_download() as letter_info:
         card.get_by_role("link", name="Download the visa invitation letter (PDF)").click()
     assert letter_info.value.suggested_filename.endswith(".pdf")
+    letter_text = "".join(p.extract_text() for p in PdfReader(letter_info.value.path()).pages).replace("\n", "")
+    verify_path = f"/visits/letters/{registration.letter_reference}/"
+    assert verify_path in letter_text
+    page.goto(live_server.url + verify_path)
+    assert "genuine and valid" in page.locator("#letter-status").inner_text()
+    screenshot(page, "meetings-06b-letter-verified")
+    page.goto(live_server.url + "/visits/mine/")
 
     card.get_by_role("link", name="Cancel my registration").click()
     screenshot(page, "meetings-07-cancel-confirmation")
@@ -154,6 +209,7 @@ def test_staff_confirms_a_pending_registration_in_the_admin(live_server, page, b
     registration.refresh_from_db()
     assert registration.status == Status.CONFIRMED
     assert registration.status_changes.get().changed_by == staff
+    assert registration.vetted_by_staff
     page.goto(f"{live_server.url}/admin/meetings/visit/")
     screenshot(page, "meetings-11-admin-seats-summary")
 

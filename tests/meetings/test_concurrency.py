@@ -12,7 +12,7 @@ from meetings import services
 from meetings.models import Registration, RegistrationStatusChange
 from tests.factories import DelegateFactory, RegistrationFactory, VisitFactory
 
-from .factories import registration_data
+from .factories import kenya_liaison, registration_data, submit_and_endorse
 
 # serialized_rollback: the flush after each test would otherwise drop the member countries loaded by a migration.
 pytestmark = [
@@ -42,10 +42,11 @@ def run_at_once(functions):
 
 def test_forty_delegates_for_sixteen_seats():
     visit = VisitFactory(capacity=16)
+    kenya_liaison()
     delegates = [DelegateFactory() for _ in range(THREADS)]
 
     def register(user):
-        return lambda: services.registration_submit(visit=visit, user=user, data=registration_data(visit)).pk
+        return lambda: submit_and_endorse(visit, user).pk
 
     ids = run_at_once([register(user) for user in delegates])
 
@@ -53,7 +54,28 @@ def test_forty_delegates_for_sixteen_seats():
     statuses = list(Registration.objects.filter(visit=visit).values_list("status", flat=True))
     assert statuses.count(Status.CONFIRMED) == 16
     assert statuses.count(Status.WAITLISTED) == THREADS - 16
-    assert RegistrationStatusChange.objects.filter(registration__visit=visit).count() == THREADS
+    # Nominated, then endorsed: two changes per registration.
+    assert RegistrationStatusChange.objects.filter(registration__visit=visit).count() == 2 * THREADS
+
+
+def test_thirty_endorsements_at_once_for_five_seats():
+    visit = VisitFactory(capacity=5)
+    liaison = kenya_liaison()
+    nominations = [
+        services.registration_submit(visit=visit, user=DelegateFactory(), data=registration_data(visit))
+        for _ in range(30)
+    ]
+    assert {n.status for n in nominations} == {Status.NOMINATED}
+
+    def endorse(registration):
+        return lambda: services.registration_endorse(registration=registration, by=liaison).status
+
+    statuses = run_at_once([endorse(n) for n in nominations])
+
+    assert (statuses.count(Status.CONFIRMED), statuses.count(Status.WAITLISTED)) == (5, 25)
+    rows = Registration.objects.filter(visit=visit)
+    assert rows.filter(status=Status.CONFIRMED).count() == 5
+    assert rows.filter(status=Status.WAITLISTED, endorsed_by=liaison).count() == 25
 
 
 def test_cancellations_racing_promotions_and_new_registrations():
@@ -70,12 +92,13 @@ def test_cancellations_racing_promotions_and_new_registrations():
         for i in range(12)
     ]
     newcomers = [DelegateFactory() for _ in range(10)]
+    kenya_liaison()
 
     def cancel(registration):
         return lambda: services.registration_cancel(registration=registration, by=registration.delegate).status
 
     def register(user):
-        return lambda: services.registration_submit(visit=visit, user=user, data=registration_data(visit)).status
+        return lambda: submit_and_endorse(visit, user).status
 
     run_at_once([cancel(r) for r in confirmed[:14]] + [register(u) for u in newcomers] + [cancel(waiting[-1])])
 

@@ -5,15 +5,16 @@ from django.core.management.color import no_style
 
 from meetings import demo
 from meetings.models import Registration, Visit
-from tests.factories import OrganisationFactory, ProgrammeFactory
+from tests.factories import OrganisationFactory, ProgrammeFactory, make_liaison
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def directory():
-    """What programmes.demo.seed creates first: the programme and the organisations of the article."""
+    """What programmes.demo.seed creates first: the programme, the organisations of the article, Kenya's liaison."""
     ProgrammeFactory()
+    make_liaison("KE")
     for short_name in ("LATF", "SAWEN", "ASEAN-WEN", "ICCWC", "Freeland", "IFAW"):
         OrganisationFactory(short_name=short_name)
 
@@ -48,6 +49,7 @@ def test_seed_creates_the_lyon_visit_and_an_upcoming_one_and_is_idempotent(direc
         "IFAW",
     }
     assert all(r.delegate.email.endswith("@example.org") for r in registrations)
+    assert all(r.vetted_by_staff for r in registrations)  # their letters were legitimately issued
     titles = " ".join(lyon.agenda_items.values_list("title", flat=True))
     for words in ("Command and Coordination Centre", "Global Complex for Innovation", "I-24/7", "Lessons learned"):
         assert words in titles
@@ -56,6 +58,9 @@ def test_seed_creates_the_lyon_visit_and_an_upcoming_one_and_is_idempotent(direc
     upcoming = Visit.objects.get(slug=demo.UPCOMING_SLUG)
     assert upcoming.is_open_for_registration() and not upcoming.requires_approval and upcoming.capacity == 16
     assert upcoming.start_date.weekday() == 0 and len({item.date for item in upcoming.agenda_items.all()}) == 4
+
+    nomination = Registration.objects.get(visit=upcoming, delegate__email=demo.NOMINEE_EMAIL)
+    assert (nomination.status, nomination.member_country.iso2) == (Registration.Status.NOMINATED, "KE")
 
     counts = (Visit.objects.count(), Registration.objects.count(), lyon.agenda_items.count())
     demo.seed(stdout=io.StringIO(), style=no_style())

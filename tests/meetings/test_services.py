@@ -13,6 +13,7 @@ from tests.factories import (
     RegistrationFactory,
     StaffFactory,
     VisitFactory,
+    make_liaison,
     member_country,
 )
 
@@ -37,14 +38,21 @@ def waitlisted(visit, *, minutes_ago):
     )
 
 
-def test_confirmed_at_once_while_seats_remain_then_waitlisted(django_capture_on_commit_callbacks):
+def test_endorsed_nominations_confirmed_while_seats_remain_then_waitlisted(django_capture_on_commit_callbacks):
     visit = VisitFactory(capacity=2)
+    liaison, _contact = make_liaison("KE")
+    nominations = [submit(visit), submit(visit), submit(visit)]
+    assert {n.status for n in nominations} == {Status.NOMINATED}
     with django_capture_on_commit_callbacks(execute=True):
-        first, second, third = submit(visit), submit(visit), submit(visit)
+        first, second, third = (services.registration_endorse(registration=n, by=liaison) for n in nominations)
     assert [first.status, second.status, third.status] == [Status.CONFIRMED, Status.CONFIRMED, Status.WAITLISTED]
     assert third.waitlisted_at is not None and first.confirmed_at is not None
-    history = RegistrationStatusChange.objects.get(registration=first)
-    assert (history.from_status, history.to_status, history.changed_by) == ("", Status.CONFIRMED, first.delegate)
+    assert (first.endorsed_by, first.endorsed_by_staff) == (liaison, False)
+    history = list(RegistrationStatusChange.objects.filter(registration=first))
+    assert [(h.from_status, h.to_status, h.changed_by) for h in history] == [
+        ("", Status.NOMINATED, first.delegate),
+        (Status.NOMINATED, Status.CONFIRMED, liaison),
+    ]
     subjects = sorted(message.subject for message in mail.outbox)
     assert subjects[0].startswith("You are on the waiting list")
     assert all(s.startswith("Your seat is confirmed") for s in subjects[1:])
@@ -124,14 +132,18 @@ def test_duplicate_is_refused_but_a_cancelled_registration_can_be_renewed():
     registration = submit(visit, user)
     with pytest.raises(services.AlreadyRegistered):
         submit(visit, user)
+    services.registration_confirm(registration=registration, by=StaffFactory())
     services.registration_cancel(registration=registration, by=user)
     renewed = submit(visit, user, job_title="Director")
     assert renewed.pk == registration.pk
-    assert (renewed.status, renewed.job_title, renewed.cancelled_at) == (Status.CONFIRMED, "Director", None)
+    # A renewed registration is vetted anew: the earlier endorsement does not carry over.
+    assert (renewed.status, renewed.job_title, renewed.cancelled_at) == (Status.PENDING, "Director", None)
+    assert (renewed.endorsed_at, renewed.vetted_by_staff) == (None, False)
     assert list(renewed.status_changes.values_list("to_status", flat=True)) == [
+        Status.PENDING,
         Status.CONFIRMED,
         Status.CANCELLED,
-        Status.CONFIRMED,
+        Status.PENDING,
     ]
 
 

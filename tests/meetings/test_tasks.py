@@ -11,7 +11,7 @@ from meetings import services, tasks
 from meetings.models import Registration
 from tests.factories import DelegateFactory, RegistrationFactory, VisitFactory
 
-from .factories import registration_data
+from .factories import submit_and_endorse
 
 pytestmark = pytest.mark.django_db
 Status = Registration.Status
@@ -104,8 +104,8 @@ def test_no_seat_news_after_the_delegate_cancelled(django_capture_on_commit_call
     visit = VisitFactory(capacity=1)
     first, second = DelegateFactory(), DelegateFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        registration = services.registration_submit(visit=visit, user=first, data=registration_data(visit))
-        services.registration_submit(visit=visit, user=second, data=registration_data(visit))
+        registration = submit_and_endorse(visit, first)
+        submit_and_endorse(visit, second)
         services.registration_cancel(registration=registration, by=first)
 
     def subjects_to(user):

@@ -8,17 +8,19 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from icalendar import Calendar
 
+from meetings import services
 from meetings.models import Registration, Visit
 from tests.factories import (
     AgendaItemFactory,
     DelegateFactory,
     OrganisationFactory,
     RegistrationFactory,
+    StaffFactory,
     UserFactory,
     VisitFactory,
 )
 
-from .factories import form_data
+from .factories import form_data, kenya_liaison
 
 pytestmark = pytest.mark.django_db
 Status = Registration.Status
@@ -88,13 +90,14 @@ def test_register_requires_a_verified_email(client):
     assert response.status_code == 302 and not Registration.objects.exists()
 
 
-def test_register_confirms_and_takes_the_language_of_the_request(delegate_client):
+def test_register_awaits_endorsement_and_takes_the_language_of_the_request(delegate_client):
     visit = VisitFactory()
+    kenya_liaison()
     response = delegate_client.post(register_url(visit), form_data(visit), HTTP_ACCEPT_LANGUAGE="fr")
     assert response.status_code == 302 and response["Location"] == reverse("meetings:my_registrations")
     registration = Registration.objects.get()
     assert (registration.status, registration.delegate, registration.language) == (
-        Status.CONFIRMED,
+        Status.NOMINATED,
         delegate_client.user,
         "fr",
     )
@@ -142,12 +145,16 @@ def test_closed_visit_and_duplicate_give_a_message_not_a_500(delegate_client):
     assert Registration.objects.count() == 1
 
 
-def test_full_visit_waitlists_with_position(delegate_client):
+def test_full_visit_waitlists_with_position_once_endorsed(delegate_client):
     visit = VisitFactory(capacity=1)
     RegistrationFactory(visit=visit)
-    response = delegate_client.post(register_url(visit), form_data(visit), follow=True)
-    assert "number 1 on the waiting list" in response.content.decode()
-    assert Registration.objects.get(delegate=delegate_client.user).status == Status.WAITLISTED
+    response = delegate_client.post(register_url(visit), form_data(visit, agency="Kenya Wildlife Service"), follow=True)
+    assert "Programme staff will review it" in response.content.decode()
+    registration = Registration.objects.get(delegate=delegate_client.user)
+    assert (registration.status, registration.agency) == (Status.PENDING, "Kenya Wildlife Service")
+    services.registrations_waitlist(registration_ids=[registration.pk], by=StaffFactory())
+    page = delegate_client.get(reverse("meetings:my_registrations")).content.decode()
+    assert "number 1 on the waiting list" in page
 
 
 def test_my_registrations_and_cancel_with_confirmation(delegate_client):
@@ -166,11 +173,29 @@ def test_my_registrations_and_cancel_with_confirmation(delegate_client):
 
 
 def test_my_registrations_query_count_does_not_grow(delegate_client):
+    statuses = iter([Status.CONFIRMED, Status.WAITLISTED, Status.NOMINATED, Status.WAITLISTED, Status.NOMINATED])
+
     def add_registration():
         visit = VisitFactory()
         AgendaItemFactory(visit=visit)
         AgendaItemFactory(visit=visit, date=visit.end_date)
-        RegistrationFactory(visit=visit, delegate=delegate_client.user)
+        status = next(statuses)
+        if status == Status.WAITLISTED:
+            # Two others wait ahead: the page must say "number 3" without a query per row.
+            for minutes in (30, 20):
+                RegistrationFactory(
+                    visit=visit,
+                    status=status,
+                    confirmed_at=None,
+                    waitlisted_at=timezone.now() - datetime.timedelta(minutes=minutes),
+                )
+        RegistrationFactory(
+            visit=visit,
+            delegate=delegate_client.user,
+            status=status,
+            confirmed_at=timezone.now() if status == Status.CONFIRMED else None,
+            waitlisted_at=timezone.now() if status == Status.WAITLISTED else None,
+        )
 
     def queries() -> int:
         with CaptureQueriesContext(connection) as captured:
@@ -183,6 +208,9 @@ def test_my_registrations_query_count_does_not_grow(delegate_client):
     for _ in range(4):
         add_registration()
     assert queries() == with_one
+    page = delegate_client.get(reverse("meetings:my_registrations")).content.decode()
+    assert page.count("You are number 3 on the waiting list") == 2
+    assert page.count("Awaiting endorsement by Kenya") == 2
 
 
 def test_other_peoples_registrations_and_letters_are_404(delegate_client):
@@ -271,6 +299,8 @@ def test_participant_list_shows_only_consenting_confirmed_delegates(delegate_cli
     )
     url = reverse("meetings:participants", kwargs={"slug": visit.slug})
     assert Client().get(url).status_code == 302  # signed-in users only
+    assert delegate_client.get(url).status_code == 404  # and only the visit's confirmed participants
+    RegistrationFactory(visit=visit, delegate=delegate_client.user, full_name="Me Myself")
     page = delegate_client.get(url).content.decode()
     assert "Listed Person" in page and "Kenya" in page
     assert "Private Person" not in page and "Waiting Person" not in page

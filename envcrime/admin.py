@@ -1,6 +1,11 @@
 """Admin building blocks shared by the apps."""
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import BadRequest
+from django.utils.translation import gettext
+
+from .exports import EXPORT_FORMATS
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -30,3 +35,17 @@ class ReadOnlyModelAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class SafeExportMixin:
+    """What every admin with an import-export "Export" button shares: formula-safe CSV/XLSX, and a
+    tampered query string (`?format=0`, which import-export hands to the changelist filters) is a
+    400, not a 500."""
+
+    export_formats = EXPORT_FORMATS
+
+    def get_export_queryset(self, request):
+        try:
+            return super().get_export_queryset(request)
+        except IncorrectLookupParameters as error:
+            raise BadRequest(gettext("The export URL has a filter this list does not know.")) from error

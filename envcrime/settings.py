@@ -275,3 +275,12 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# --- Staff workplace ----------------------------------------------------------------------------
+# Exports go through envcrime/exports.py, whose formats neutralise formula-like cells in this step.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# A member country that has not acknowledged a delivered package after this many days is on the
+# staff to-do panel.
+ACKNOWLEDGEMENT_OVERDUE_DAYS = env.int("ACKNOWLEDGEMENT_OVERDUE_DAYS", default=14)
+# Django's default (1,000) with room for a visit and its inlines at their max_num; a bigger form is a 400.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=2000)

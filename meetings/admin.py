@@ -11,9 +11,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
-from import_export.formats.base_formats import CSV, XLSX
 
-from envcrime.admin import ReadOnlyInline
+from envcrime.admin import ReadOnlyInline, SafeExportMixin
 from programmes.models import Organisation
 
 from . import selectors, services
@@ -205,9 +204,8 @@ class AttendanceInline(ReadOnlyInline):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(ExportMixin, admin.ModelAdmin):
+class RegistrationAdmin(SafeExportMixin, ExportMixin, admin.ModelAdmin):
     resource_classes = [RegistrationResource, PublicParticipantResource]
-    export_formats = [CSV, XLSX]
     list_display = [
         "full_name",
         "visit",

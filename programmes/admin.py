@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 
+from envcrime.admin import SafeExportMixin
+
 from .models import Contact, CrimeArea, MemberCountry, Organisation, Programme
 from .resources import ContactResource
 from .roles import DELEGATE, LIAISON
@@ -126,10 +128,9 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(ImportExportModelAdmin):
+class ContactAdmin(SafeExportMixin, ImportExportModelAdmin):
     resource_classes = [ContactResource]
     import_formats = [CSV, XLSX]
-    export_formats = [CSV, XLSX]
     import_template_name = "programmes/admin/contact_import.html"
 
     list_display = (

@@ -1,5 +1,3 @@
-import csv
-
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -13,6 +11,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from envcrime.admin import ReadOnlyInline, ReadOnlyModelAdmin
+from envcrime.exports import SafeCSVWriter
+from programmes.models import MemberCountry
 
 from . import services
 from .models import Delivery, DeliveryEvent, Distribution, DownloadEvent, Obstacle, Recommendation
@@ -284,11 +284,12 @@ class DistributionAdmin(admin.ModelAdmin):
         )
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         response["Cache-Control"] = "no-store"
-        writer = csv.writer(response)
+        writer = SafeCSVWriter(response)
         writer.writerow(
             [
                 "country_iso2",
                 "country",
+                "region",
                 "contact",
                 "email",
                 "language",
@@ -311,6 +312,7 @@ class DistributionAdmin(admin.ModelAdmin):
                 [
                     d.member_country.iso2,
                     d.member_country.name,
+                    d.member_country.get_region_display(),
                     d.contact.name,
                     d.email,
                     d.language,
@@ -323,8 +325,29 @@ class DistributionAdmin(admin.ModelAdmin):
                     d.acknowledged_at.isoformat() if d.acknowledged_at else "",
                 ]
             )
-        for country in distribution.countries_without_contact:
-            writer.writerow([country["iso2"], country["name"], "", "", "", "no_primary_contact", 0, "", "", "", 0, ""])
+        missing = distribution.countries_without_contact
+        regions = {
+            country.iso2: country.get_region_display()
+            for country in MemberCountry.objects.filter(iso2__in=[country["iso2"] for country in missing])
+        }
+        for country in missing:
+            writer.writerow(
+                [
+                    country["iso2"],
+                    country["name"],
+                    regions.get(country["iso2"], ""),
+                    "",
+                    "",
+                    "",
+                    "no_primary_contact",
+                    0,
+                    "",
+                    "",
+                    "",
+                    0,
+                    "",
+                ]
+            )
         return response
 
     def retry_failed_view(self, request, pk):

@@ -8,10 +8,22 @@ from django.utils.translation import gettext
 from .exports import EXPORT_FORMATS
 
 
+class BoundedInline(admin.TabularInline):
+    """An editable inline whose `max_num` is enforced: more rows in a post is a form error.
+
+    The admin sets no `validate_max`, so a post with more forms than `max_num` (below Django's
+    absolute maximum) would otherwise be validated and saved row by row."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        return super().get_formset(request, obj, validate_max=True, **kwargs)
+
+
 class ReadOnlyInline(admin.TabularInline):
     """A record kept by the workflow (status history, attendance, delivery events): shown, never edited."""
 
     extra = 0
+    # Existing rows are always shown; this only says none is added through the form.
+    max_num = 0
     can_delete = False
 
     def get_readonly_fields(self, request, obj=None):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 
-from envcrime.admin import ReadOnlyInline, SafeExportMixin
+from envcrime.admin import BoundedInline, ReadOnlyInline, SafeExportMixin
 from programmes.models import Organisation
 
 from . import selectors, services
@@ -20,9 +20,11 @@ from .models import AgendaItem, Attendance, Registration, RegistrationStatusChan
 from .resources import PublicParticipantResource, RegistrationResource
 
 
-class AgendaItemInline(admin.TabularInline):
+class AgendaItemInline(BoundedInline):
     model = AgendaItem
     extra = 1
+    # A form post is bounded (a 1,001-row agenda is a form error, not minutes of validation).
+    max_num = 200
     fields = ["date", "start_time", "end_time", "kind", "title", "location", "speaker", "description"]
 
 

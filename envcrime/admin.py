@@ -3,9 +3,21 @@
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import BadRequest
+from django.db.models import Q
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from programmes.models import MemberCountry, Organisation
+
+from . import workplace
 from .exports import EXPORT_FORMATS
+
+
+class WorkplaceAdminSite(admin.AdminSite):
+    """The admin index starts from what needs doing (templates/admin/index.html shows `todo`)."""
+
+    def index(self, request, extra_context=None):
+        return super().index(request, {"todo": workplace.todo(request.user), **(extra_context or {})})
 
 
 class BoundedInline(admin.TabularInline):
@@ -61,3 +73,42 @@ class SafeExportMixin:
             return super().get_export_queryset(request)
         except IncorrectLookupParameters as error:
             raise BadRequest(gettext("The export URL has a filter this list does not know.")) from error
+
+
+class YesNoFilter(admin.SimpleListFilter):
+    """A yes/no list filter over one condition (`condition()` returns a Q); any other value is ignored."""
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def condition(self, request) -> Q:
+        raise NotImplementedError
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(self.condition(request))
+        if self.value() == "no":
+            return queryset.exclude(self.condition(request))
+        return queryset
+
+
+class RegionalNetworkFilter(admin.SimpleListFilter):
+    """Rows of the member countries taking part in a regional enforcement network (and, where the
+    model has one, rows affiliated with the network itself)."""
+
+    title = _("regional network")
+    parameter_name = "network"
+    organisation_field = None
+
+    def lookups(self, request, model_admin):
+        networks = Organisation.objects.filter(kind=Organisation.Kind.REGIONAL_NETWORK).order_by("short_name")
+        return [(str(network.pk), network.short_name or network.name) for network in networks]
+
+    def queryset(self, request, queryset):
+        if self.value() not in {value for value, _label in self.lookup_choices}:
+            return queryset
+        # A subquery, not a join: a country in several networks would repeat the row.
+        condition = Q(member_country__in=MemberCountry.objects.filter(networks__pk=self.value()))
+        if self.organisation_field:
+            condition |= Q(**{f"{self.organisation_field}__pk": self.value()})
+        return queryset.filter(condition)

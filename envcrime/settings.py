@@ -284,3 +284,5 @@ IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 ACKNOWLEDGEMENT_OVERDUE_DAYS = env.int("ACKNOWLEDGEMENT_OVERDUE_DAYS", default=14)
 # Django's default (1,000) with room for a visit and its inlines at their max_num; a bigger form is a 400.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=2000)
+# The admin's site is the staff workplace (envcrime.admin.WorkplaceAdminSite).
+INSTALLED_APPS = ["envcrime.apps.PortalAdminConfig" if app == "django.contrib.admin" else app for app in INSTALLED_APPS]

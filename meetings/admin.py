@@ -5,6 +5,7 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
@@ -12,7 +13,8 @@ from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 
-from envcrime.admin import BoundedInline, ReadOnlyInline, SafeExportMixin
+from envcrime import workplace
+from envcrime.admin import BoundedInline, ReadOnlyInline, RegionalNetworkFilter, SafeExportMixin
 from programmes.models import Organisation
 
 from . import selectors, services
@@ -28,11 +30,39 @@ class AgendaItemInline(BoundedInline):
     fields = ["date", "start_time", "end_time", "kind", "title", "location", "speaker", "description"]
 
 
+class RegistrationWindowFilter(admin.SimpleListFilter):
+    title = _("registration")
+    parameter_name = "registration"
+
+    def lookups(self, request, model_admin):
+        days = workplace.REGISTRATION_WINDOW_DAYS
+        return [
+            (
+                "opening",
+                ngettext("Opens within %(days)d day", "Opens within %(days)d days", days) % {"days": days},
+            ),
+            (
+                "closing",
+                ngettext("Closes within %(days)d day", "Closes within %(days)d days", days) % {"days": days},
+            ),
+        ]
+
+    def queryset(self, request, queryset):
+        window = workplace.registration_window(timezone.now())
+        if self.value() in window:
+            return queryset.filter(window[self.value()])
+        return queryset
+
+
+class RegistrationNetworkFilter(RegionalNetworkFilter):
+    organisation_field = "organisation"
+
+
 @admin.register(Visit)
 class VisitAdmin(admin.ModelAdmin):
     # The seat counts share one compact column: seven narrow columns overflowed the changelist.
     list_display = ["title", "dates", "status", "seats_left", "seats", "check_in_links"]
-    list_filter = ["status", "requires_approval"]
+    list_filter = ["status", RegistrationWindowFilter, "requires_approval"]
     search_fields = ["title", "city", "venue"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "start_date"
@@ -217,7 +247,14 @@ class RegistrationAdmin(SafeExportMixin, ExportMixin, admin.ModelAdmin):
         "needs_visa_letter",
         "consent_to_participant_list",
     ]
-    list_filter = ["visit", "status", AffiliationKindFilter, "needs_visa_letter"]
+    list_filter = [
+        "visit",
+        "status",
+        AffiliationKindFilter,
+        "member_country__region",
+        RegistrationNetworkFilter,
+        "needs_visa_letter",
+    ]
     list_select_related = ["visit", "member_country", "organisation"]
     search_fields = ["full_name", "delegate__email", "job_title", "member_country__name", "organisation__short_name"]
     date_hierarchy = "submitted_at"

@@ -5,12 +5,14 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from envcrime.admin import ReadOnlyInline, ReadOnlyModelAdmin
+from envcrime import workplace
+from envcrime.admin import ReadOnlyInline, ReadOnlyModelAdmin, RegionalNetworkFilter, YesNoFilter
 from envcrime.exports import SafeCSVWriter
 from programmes.models import MemberCountry
 
@@ -42,10 +44,23 @@ class RecommendationAdmin(admin.ModelAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
+class DistributedFilter(admin.SimpleListFilter):
+    title = gettext_lazy("distributed")
+    parameter_name = "distributed"
+
+    def lookups(self, request, model_admin):
+        return [("no", gettext_lazy("Published, not distributed"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return workplace.packages_not_distributed(queryset)
+        return queryset
+
+
 @admin.register(Package)
 class PackageAdmin(admin.ModelAdmin):
     list_display = ["title", "visit", "version", "status", "published_at", "document_link", "distributions_link"]
-    list_filter = ["status", "visit"]
+    list_filter = ["status", DistributedFilter, "visit"]
     list_select_related = ["visit"]
     search_fields = ["title"]
     actions = ["publish", "distribute", "new_version"]
@@ -183,10 +198,23 @@ def _country_rows(distribution: Distribution) -> list[dict]:
     ]
 
 
+class FailedDeliveriesFilter(admin.SimpleListFilter):
+    title = gettext_lazy("failed deliveries")
+    parameter_name = "failed"
+
+    def lookups(self, request, model_admin):
+        return [("yes", gettext_lazy("Some failed"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return workplace.distributions_with_failures(queryset)
+        return queryset
+
+
 @admin.register(Distribution)
 class DistributionAdmin(admin.ModelAdmin):
     list_display = ["package", "started_at", "started_by", "finished_at", "progress_summary"]
-    list_filter = ["package"]
+    list_filter = [FailedDeliveriesFilter, "package"]
     list_select_related = ["package", "started_by"]
     change_form_template = "recommendations/admin/distribution_progress.html"
 
@@ -369,12 +397,43 @@ class DeliveryEventInline(ReadOnlyInline):
     fields = ["at", "from_status", "to_status", "by", "note"]
 
 
+class AcknowledgedFilter(YesNoFilter):
+    title = gettext_lazy("acknowledged")
+    parameter_name = "acknowledged"
+
+    def lookups(self, request, model_admin):
+        return [*super().lookups(request, model_admin), ("overdue", gettext_lazy("Overdue"))]
+
+    def condition(self, request):
+        return Q(acknowledged_at__isnull=False)
+
+    def queryset(self, request, queryset):
+        if self.value() == "overdue":
+            return workplace.deliveries_acknowledgement_overdue(timezone.now(), queryset)
+        return super().queryset(request, queryset)
+
+
+class DownloadedFilter(YesNoFilter):
+    title = gettext_lazy("downloaded")
+    parameter_name = "downloaded"
+
+    def condition(self, request):
+        return Q(first_downloaded_at__isnull=False)
+
+
 @admin.register(Delivery)
 class DeliveryAdmin(ReadOnlyModelAdmin):
     """Read-only: deliveries change through the workflow (and "retry failed"), never by hand."""
 
     list_display = ["email", "member_country", "package", "status", "attempts", "sent_at", "acknowledged_at"]
-    list_filter = ["status", "package"]
+    list_filter = [
+        "status",
+        AcknowledgedFilter,
+        DownloadedFilter,
+        "member_country__region",
+        RegionalNetworkFilter,
+        "package",
+    ]
     search_fields = ["email", "member_country__name", "contact__name"]
     list_select_related = ["member_country", "package"]
     ordering = ["member_country__name", "pk"]

@@ -1,5 +1,7 @@
 import datetime
+import zoneinfo
 
+from django import forms
 from django.contrib import admin, messages
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
@@ -28,6 +30,45 @@ class AgendaItemInline(BoundedInline):
     # A form post is bounded (a 1,001-row agenda is a form error, not minutes of validation).
     max_num = 200
     fields = ["date", "start_time", "end_time", "kind", "title", "location", "speaker", "description"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "kind":
+            field.initial = AgendaItem.Kind.PRESENTATION
+        elif db_field.name in ("start_time", "end_time"):
+            field.help_text = _("Local time at the venue, in the visit's time zone.")
+        return field
+
+
+class VisitAdminForm(forms.ModelForm):
+    """Registration times are entered in the portal's time zone, and named; closing defaults to the
+    visit's start (midnight at the venue)."""
+
+    class Meta:
+        model = Visit
+        fields = [
+            *["programme", "title", "slug", "status", "description", "summary"],
+            *["venue", "city", "host_country", "time_zone", "start_date", "end_date"],
+            *["capacity", "requires_approval", "registration_opens_at", "registration_closes_at"],
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        zone = timezone.get_current_timezone_name()
+        self.fields["registration_opens_at"].help_text = gettext("Time in %(zone)s.") % {"zone": zone}
+        self.fields["registration_closes_at"].required = False
+        self.fields["registration_closes_at"].help_text = gettext(
+            "Time in %(zone)s. Leave empty to close registration when the visit starts."
+        ) % {"zone": zone}
+
+    def clean(self):
+        cleaned = super().clean()
+        start, zone = cleaned.get("start_date"), cleaned.get("time_zone")
+        if cleaned.get("registration_closes_at") is None and start and zone:
+            cleaned["registration_closes_at"] = datetime.datetime.combine(
+                start, datetime.time(), tzinfo=zoneinfo.ZoneInfo(zone)
+            )
+        return cleaned
 
 
 class RegistrationWindowFilter(admin.SimpleListFilter):
@@ -60,6 +101,7 @@ class RegistrationNetworkFilter(RegionalNetworkFilter):
 
 @admin.register(Visit)
 class VisitAdmin(admin.ModelAdmin):
+    form = VisitAdminForm
     # The seat counts share one compact column: seven narrow columns overflowed the changelist.
     list_display = ["title", "dates", "status", "seats_left", "seats", "check_in_links"]
     list_filter = ["status", RegistrationWindowFilter, "requires_approval"]
@@ -78,6 +120,9 @@ class VisitAdmin(admin.ModelAdmin):
     ]
 
     readonly_fields = ["seats_left", "seats", "check_in_links"]
+
+    def get_changeform_initial_data(self, request):
+        return {"registration_opens_at": timezone.now(), **super().get_changeform_initial_data(request)}
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

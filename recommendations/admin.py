@@ -1,7 +1,8 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -29,14 +30,44 @@ class ObstacleAdmin(admin.ModelAdmin):
     list_select_related = ["visit"]
 
 
+def next_recommendation_number(visit) -> int:
+    """The number after the visit's highest (`visit` is a visit or its id)."""
+    return (Recommendation.objects.filter(visit=visit).aggregate(highest=Max("number"))["highest"] or 0) + 1
+
+
+class RecommendationAdminForm(forms.ModelForm):
+    class Meta:
+        model = Recommendation
+        fields = ["visit", "number", "title", "text", "obstacles", "audience", "priority"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["number"].required = False
+        self.fields["number"].help_text = _("Leave empty for the next free number of the visit.")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("number") is None and cleaned.get("visit"):
+            cleaned["number"] = next_recommendation_number(cleaned["visit"])
+        return cleaned
+
+
 @admin.register(Recommendation)
 class RecommendationAdmin(admin.ModelAdmin):
+    form = RecommendationAdminForm
     list_display = ["number", "title", "visit", "audience", "priority"]
     list_display_links = ["number", "title"]
     list_filter = ["visit", "audience", "priority"]
     search_fields = ["title", "text"]
     filter_horizontal = ["obstacles"]
     list_select_related = ["visit"]
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        # "Add recommendation" from a visit's list (`?visit=<id>`) proposes the visit's next number.
+        if str(initial.get("visit", "")).isdigit():
+            initial["number"] = next_recommendation_number(initial["visit"])
+        return initial
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "obstacles":

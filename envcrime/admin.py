@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import BadRequest
 from django.db.models import Q
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -20,11 +21,23 @@ class WorkplaceAdminSite(admin.AdminSite):
         return super().index(request, {"todo": workplace.todo(request.user), **(extra_context or {})})
 
 
+class LabelledInlineFormSet(BaseInlineFormSet):
+    """A table cell's input has no <label> (the column heading is not one for screen readers): each
+    input is named by its field's label, the "delete" box included."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        for field in form.fields.values():
+            field.widget.attrs.setdefault("aria-label", field.label)
+
+
 class BoundedInline(admin.TabularInline):
     """An editable inline whose `max_num` is enforced: more rows in a post is a form error.
 
     The admin sets no `validate_max`, so a post with more forms than `max_num` (below Django's
     absolute maximum) would otherwise be validated and saved row by row."""
+
+    formset = LabelledInlineFormSet
 
     def get_formset(self, request, obj=None, **kwargs):
         return super().get_formset(request, obj, validate_max=True, **kwargs)

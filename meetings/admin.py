@@ -60,6 +60,12 @@ class VisitAdminForm(forms.ModelForm):
         self.fields["registration_closes_at"].help_text = gettext(
             "Time in %(zone)s. Leave empty to close registration when the visit starts."
         ) % {"zone": zone}
+        for name in ("registration_opens_at", "registration_closes_at"):
+            # The <label> names the date input only; each half of the pair gets its own name.
+            field = self.fields[name]
+            date_input, time_input = field.widget.widgets
+            date_input.attrs["aria-label"] = gettext("%(field)s: date") % {"field": field.label}
+            time_input.attrs["aria-label"] = gettext("%(field)s: time") % {"field": field.label}
 
     def clean(self):
         cleaned = super().clean()

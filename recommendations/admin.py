@@ -59,7 +59,8 @@ class RecommendationAdmin(admin.ModelAdmin):
     list_display_links = ["number", "title"]
     list_filter = ["visit", "audience", "priority"]
     search_fields = ["title", "text"]
-    filter_horizontal = ["obstacles"]
+    # Neither filter_horizontal nor autocomplete_fields: their JavaScript widgets leave an input
+    # without a name and ARIA on a <span> (axe: serious, critical); the plain multiple select has its label.
     list_select_related = ["visit"]
 
     def get_changeform_initial_data(self, request):

@@ -1,12 +1,54 @@
 """Admin building blocks shared by the apps."""
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import BadRequest
+from django.db.models import Q
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from programmes.models import MemberCountry, Organisation
+
+from . import workplace
+from .exports import EXPORT_FORMATS
+
+
+class WorkplaceAdminSite(admin.AdminSite):
+    """The admin index starts from what needs doing (templates/admin/index.html shows `todo`)."""
+
+    def index(self, request, extra_context=None):
+        return super().index(request, {"todo": workplace.todo(request.user), **(extra_context or {})})
+
+
+class LabelledInlineFormSet(BaseInlineFormSet):
+    """A table cell's input has no <label> (the column heading is not one for screen readers): each
+    input is named by its field's label, the "delete" box included."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        for field in form.fields.values():
+            field.widget.attrs.setdefault("aria-label", field.label)
+
+
+class BoundedInline(admin.TabularInline):
+    """An editable inline whose `max_num` is enforced: more rows in a post is a form error.
+
+    The admin sets no `validate_max`, so a post with more forms than `max_num` (below Django's
+    absolute maximum) would otherwise be validated and saved row by row."""
+
+    formset = LabelledInlineFormSet
+
+    def get_formset(self, request, obj=None, **kwargs):
+        return super().get_formset(request, obj, validate_max=True, **kwargs)
 
 
 class ReadOnlyInline(admin.TabularInline):
     """A record kept by the workflow (status history, attendance, delivery events): shown, never edited."""
 
     extra = 0
+    # Existing rows are always shown; this only says none is added through the form.
+    max_num = 0
     can_delete = False
 
     def get_readonly_fields(self, request, obj=None):
@@ -30,3 +72,56 @@ class ReadOnlyModelAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class SafeExportMixin:
+    """What every admin with an import-export "Export" button shares: formula-safe CSV/XLSX, and a
+    tampered query string (`?format=0`, which import-export hands to the changelist filters) is a
+    400, not a 500."""
+
+    export_formats = EXPORT_FORMATS
+
+    def get_export_queryset(self, request):
+        try:
+            return super().get_export_queryset(request)
+        except IncorrectLookupParameters as error:
+            raise BadRequest(gettext("The export URL has a filter this list does not know.")) from error
+
+
+class YesNoFilter(admin.SimpleListFilter):
+    """A yes/no list filter over one condition (`condition()` returns a Q); any other value is ignored."""
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def condition(self, request) -> Q:
+        raise NotImplementedError
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(self.condition(request))
+        if self.value() == "no":
+            return queryset.exclude(self.condition(request))
+        return queryset
+
+
+class RegionalNetworkFilter(admin.SimpleListFilter):
+    """Rows of the member countries taking part in a regional enforcement network (and, where the
+    model has one, rows affiliated with the network itself)."""
+
+    title = _("regional network")
+    parameter_name = "network"
+    organisation_field = None
+
+    def lookups(self, request, model_admin):
+        networks = Organisation.objects.filter(kind=Organisation.Kind.REGIONAL_NETWORK).order_by("short_name")
+        return [(str(network.pk), network.short_name or network.name) for network in networks]
+
+    def queryset(self, request, queryset):
+        if self.value() not in {value for value, _label in self.lookup_choices}:
+            return queryset
+        # A subquery, not a join: a country in several networks would repeat the row.
+        condition = Q(member_country__in=MemberCountry.objects.filter(networks__pk=self.value()))
+        if self.organisation_field:
+            condition |= Q(**{f"{self.organisation_field}__pk": self.value()})
+        return queryset.filter(condition)

@@ -282,3 +282,14 @@ VISA_LETTER_SIGNATORY_NAME = env("VISA_LETTER_SIGNATORY_NAME", default="Programm
 VISA_LETTER_SIGNATORY_TITLE = env(
     "VISA_LETTER_SIGNATORY_TITLE", default="Environmental Crime Programme, General Secretariat"
 )
+
+# --- Staff workplace ----------------------------------------------------------------------------
+# Exports go through envcrime/exports.py, whose formats neutralise formula-like cells in this step.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# A member country that has not acknowledged a delivered package after this many days is on the
+# staff to-do panel.
+ACKNOWLEDGEMENT_OVERDUE_DAYS = env.int("ACKNOWLEDGEMENT_OVERDUE_DAYS", default=14)
+# Django's default (1,000) with room for a visit and its inlines at their max_num; a bigger form is a 400.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=2000)
+# The admin's site is the staff workplace (envcrime.admin.WorkplaceAdminSite).
+INSTALLED_APPS = ["envcrime.apps.PortalAdminConfig" if app == "django.contrib.admin" else app for app in INSTALLED_APPS]

@@ -1,19 +1,22 @@
 import datetime
+import zoneinfo
 
+from django import forms
 from django.contrib import admin, messages
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
-from import_export.formats.base_formats import CSV, XLSX
 
-from envcrime.admin import ReadOnlyInline
+from envcrime import workplace
+from envcrime.admin import BoundedInline, ReadOnlyInline, RegionalNetworkFilter, SafeExportMixin
 from programmes.models import Organisation
 
 from . import selectors, services
@@ -21,17 +24,93 @@ from .models import AgendaItem, Attendance, Registration, RegistrationStatusChan
 from .resources import PublicParticipantResource, RegistrationResource
 
 
-class AgendaItemInline(admin.TabularInline):
+class AgendaItemInline(BoundedInline):
     model = AgendaItem
     extra = 1
+    # A form post is bounded (a 1,001-row agenda is a form error, not minutes of validation).
+    max_num = 200
     fields = ["date", "start_time", "end_time", "kind", "title", "location", "speaker", "description"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "kind":
+            field.initial = AgendaItem.Kind.PRESENTATION
+        elif db_field.name in ("start_time", "end_time"):
+            field.help_text = _("Local time at the venue, in the visit's time zone.")
+        return field
+
+
+class VisitAdminForm(forms.ModelForm):
+    """Registration times are entered in the portal's time zone, and named; closing defaults to the
+    visit's start (midnight at the venue)."""
+
+    class Meta:
+        model = Visit
+        fields = [
+            *["programme", "title", "slug", "status", "description", "summary"],
+            *["venue", "city", "host_country", "time_zone", "start_date", "end_date"],
+            *["capacity", "requires_approval", "registration_opens_at", "registration_closes_at"],
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        zone = timezone.get_current_timezone_name()
+        self.fields["registration_opens_at"].help_text = gettext("Time in %(zone)s.") % {"zone": zone}
+        self.fields["registration_closes_at"].required = False
+        self.fields["registration_closes_at"].help_text = gettext(
+            "Time in %(zone)s. Leave empty to close registration when the visit starts."
+        ) % {"zone": zone}
+        for name in ("registration_opens_at", "registration_closes_at"):
+            # The <label> names the date input only; each half of the pair gets its own name.
+            field = self.fields[name]
+            date_input, time_input = field.widget.widgets
+            date_input.attrs["aria-label"] = gettext("%(field)s: date") % {"field": field.label}
+            time_input.attrs["aria-label"] = gettext("%(field)s: time") % {"field": field.label}
+
+    def clean(self):
+        cleaned = super().clean()
+        start, zone = cleaned.get("start_date"), cleaned.get("time_zone")
+        if cleaned.get("registration_closes_at") is None and start and zone:
+            cleaned["registration_closes_at"] = datetime.datetime.combine(
+                start, datetime.time(), tzinfo=zoneinfo.ZoneInfo(zone)
+            )
+        return cleaned
+
+
+class RegistrationWindowFilter(admin.SimpleListFilter):
+    title = _("registration")
+    parameter_name = "registration"
+
+    def lookups(self, request, model_admin):
+        days = workplace.REGISTRATION_WINDOW_DAYS
+        return [
+            (
+                "opening",
+                ngettext("Opens within %(days)d day", "Opens within %(days)d days", days) % {"days": days},
+            ),
+            (
+                "closing",
+                ngettext("Closes within %(days)d day", "Closes within %(days)d days", days) % {"days": days},
+            ),
+        ]
+
+    def queryset(self, request, queryset):
+        window = workplace.registration_window(timezone.now())
+        if self.value() in window:
+            return queryset.filter(window[self.value()])
+        return queryset
+
+
+class RegistrationNetworkFilter(RegionalNetworkFilter):
+    organisation_field = "organisation"
 
 
 @admin.register(Visit)
 class VisitAdmin(admin.ModelAdmin):
+    form = VisitAdminForm
     # The seat counts share one compact column: seven narrow columns overflowed the changelist.
     list_display = ["title", "dates", "status", "seats_left", "seats", "check_in_links"]
-    list_filter = ["status", "requires_approval"]
+    list_filter = ["status", RegistrationWindowFilter, "requires_approval"]
     search_fields = ["title", "city", "venue"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "start_date"
@@ -47,6 +126,9 @@ class VisitAdmin(admin.ModelAdmin):
     ]
 
     readonly_fields = ["seats_left", "seats", "check_in_links"]
+
+    def get_changeform_initial_data(self, request):
+        return {"registration_opens_at": timezone.now(), **super().get_changeform_initial_data(request)}
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -209,9 +291,8 @@ VETTING_FIELDS = ["endorsed_by", "endorsed_at", "endorsed_by_staff", "vetted_by_
 
 
 @admin.register(Registration)
-class RegistrationAdmin(ExportMixin, admin.ModelAdmin):
+class RegistrationAdmin(SafeExportMixin, ExportMixin, admin.ModelAdmin):
     resource_classes = [RegistrationResource, PublicParticipantResource]
-    export_formats = [CSV, XLSX]
     list_display = [
         "full_name",
         "visit",
@@ -221,7 +302,14 @@ class RegistrationAdmin(ExportMixin, admin.ModelAdmin):
         "needs_visa_letter",
         "consent_to_participant_list",
     ]
-    list_filter = ["visit", "status", AffiliationKindFilter, "needs_visa_letter"]
+    list_filter = [
+        "visit",
+        "status",
+        AffiliationKindFilter,
+        "member_country__region",
+        RegistrationNetworkFilter,
+        "needs_visa_letter",
+    ]
     list_select_related = ["visit", "member_country", "organisation"]
     search_fields = ["full_name", "delegate__email", "job_title", "member_country__name", "organisation__short_name"]
     date_hierarchy = "submitted_at"

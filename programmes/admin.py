@@ -12,14 +12,17 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 
+from envcrime.admin import BoundedInline, SafeExportMixin
+
 from .models import Contact, CrimeArea, MemberCountry, Organisation, Programme
 from .resources import ContactResource
 from .roles import DELEGATE, LIAISON
 
 
-class CrimeAreaInline(admin.TabularInline):
+class CrimeAreaInline(BoundedInline):
     model = CrimeArea
     extra = 0
+    max_num = 50
 
 
 @admin.register(Programme)
@@ -57,13 +60,14 @@ class HasPrimaryContactFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ContactInline(admin.TabularInline):
+class ContactInline(BoundedInline):
     """The contacts of a country or an organisation; subclasses name the side (`fk_name`)."""
 
     model = Contact
     fields = ("name", "title", "email", "phone", "preferred_language", "is_primary", "is_active", "user")
     raw_id_fields = ("user",)
     extra = 0
+    max_num = 200
     show_change_link = True
 
 
@@ -126,10 +130,9 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(ImportExportModelAdmin):
+class ContactAdmin(SafeExportMixin, ImportExportModelAdmin):
     resource_classes = [ContactResource]
     import_formats = [CSV, XLSX]
-    export_formats = [CSV, XLSX]
     import_template_name = "programmes/admin/contact_import.html"
 
     list_display = (

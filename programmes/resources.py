@@ -9,6 +9,8 @@ against the rows above it: two primary contacts for one country in the same file
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 
+from envcrime.exports import restore_neutralised
+
 from .models import Contact, Language, MemberCountry, Organisation
 
 
@@ -97,6 +99,11 @@ class ContactResource(resources.ModelResource):
         skip_diff = False
         skip_unchanged = False
         use_bulk = False
+
+    def before_import_row(self, row, **kwargs):
+        # A file exported by the portal carries neutralised cells ("'+254 20 …"): take them back as typed.
+        for column, value in row.items():
+            row[column] = restore_neutralised(value)
 
     def get_instance(self, instance_loader, row):
         try:

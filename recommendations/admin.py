@@ -1,18 +1,21 @@
-import csv
-
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from envcrime.admin import ReadOnlyInline, ReadOnlyModelAdmin
+from envcrime import workplace
+from envcrime.admin import ReadOnlyInline, ReadOnlyModelAdmin, RegionalNetworkFilter, YesNoFilter
+from envcrime.exports import SafeCSVWriter
+from programmes.models import MemberCountry
 
 from . import services
 from .models import Delivery, DeliveryEvent, Distribution, DownloadEvent, Obstacle, Recommendation
@@ -27,14 +30,45 @@ class ObstacleAdmin(admin.ModelAdmin):
     list_select_related = ["visit"]
 
 
+def next_recommendation_number(visit) -> int:
+    """The number after the visit's highest (`visit` is a visit or its id)."""
+    return (Recommendation.objects.filter(visit=visit).aggregate(highest=Max("number"))["highest"] or 0) + 1
+
+
+class RecommendationAdminForm(forms.ModelForm):
+    class Meta:
+        model = Recommendation
+        fields = ["visit", "number", "title", "text", "obstacles", "audience", "priority"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["number"].required = False
+        self.fields["number"].help_text = _("Leave empty for the next free number of the visit.")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("number") is None and cleaned.get("visit"):
+            cleaned["number"] = next_recommendation_number(cleaned["visit"])
+        return cleaned
+
+
 @admin.register(Recommendation)
 class RecommendationAdmin(admin.ModelAdmin):
+    form = RecommendationAdminForm
     list_display = ["number", "title", "visit", "audience", "priority"]
     list_display_links = ["number", "title"]
     list_filter = ["visit", "audience", "priority"]
     search_fields = ["title", "text"]
-    filter_horizontal = ["obstacles"]
+    # Neither filter_horizontal nor autocomplete_fields: their JavaScript widgets leave an input
+    # without a name and ARIA on a <span> (axe: serious, critical); the plain multiple select has its label.
     list_select_related = ["visit"]
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        # "Add recommendation" from a visit's list (`?visit=<id>`) proposes the visit's next number.
+        if str(initial.get("visit", "")).isdigit():
+            initial["number"] = next_recommendation_number(initial["visit"])
+        return initial
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "obstacles":
@@ -42,10 +76,23 @@ class RecommendationAdmin(admin.ModelAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
+class DistributedFilter(admin.SimpleListFilter):
+    title = gettext_lazy("distributed")
+    parameter_name = "distributed"
+
+    def lookups(self, request, model_admin):
+        return [("no", gettext_lazy("Published, not distributed"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return workplace.packages_not_distributed(queryset)
+        return queryset
+
+
 @admin.register(Package)
 class PackageAdmin(admin.ModelAdmin):
     list_display = ["title", "visit", "version", "status", "published_at", "document_link", "distributions_link"]
-    list_filter = ["status", "visit"]
+    list_filter = ["status", DistributedFilter, "visit"]
     list_select_related = ["visit"]
     search_fields = ["title"]
     actions = ["publish", "distribute", "new_version"]
@@ -183,10 +230,23 @@ def _country_rows(distribution: Distribution) -> list[dict]:
     ]
 
 
+class FailedDeliveriesFilter(admin.SimpleListFilter):
+    title = gettext_lazy("failed deliveries")
+    parameter_name = "failed"
+
+    def lookups(self, request, model_admin):
+        return [("yes", gettext_lazy("Some failed"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return workplace.distributions_with_failures(queryset)
+        return queryset
+
+
 @admin.register(Distribution)
 class DistributionAdmin(admin.ModelAdmin):
     list_display = ["package", "started_at", "started_by", "finished_at", "progress_summary"]
-    list_filter = ["package"]
+    list_filter = [FailedDeliveriesFilter, "package"]
     list_select_related = ["package", "started_by"]
     change_form_template = "recommendations/admin/distribution_progress.html"
 
@@ -284,11 +344,12 @@ class DistributionAdmin(admin.ModelAdmin):
         )
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         response["Cache-Control"] = "no-store"
-        writer = csv.writer(response)
+        writer = SafeCSVWriter(response)
         writer.writerow(
             [
                 "country_iso2",
                 "country",
+                "region",
                 "contact",
                 "email",
                 "language",
@@ -311,6 +372,7 @@ class DistributionAdmin(admin.ModelAdmin):
                 [
                     d.member_country.iso2,
                     d.member_country.name,
+                    d.member_country.get_region_display(),
                     d.contact.name,
                     d.email,
                     d.language,
@@ -323,8 +385,29 @@ class DistributionAdmin(admin.ModelAdmin):
                     d.acknowledged_at.isoformat() if d.acknowledged_at else "",
                 ]
             )
-        for country in distribution.countries_without_contact:
-            writer.writerow([country["iso2"], country["name"], "", "", "", "no_primary_contact", 0, "", "", "", 0, ""])
+        missing = distribution.countries_without_contact
+        regions = {
+            country.iso2: country.get_region_display()
+            for country in MemberCountry.objects.filter(iso2__in=[country["iso2"] for country in missing])
+        }
+        for country in missing:
+            writer.writerow(
+                [
+                    country["iso2"],
+                    country["name"],
+                    regions.get(country["iso2"], ""),
+                    "",
+                    "",
+                    "",
+                    "no_primary_contact",
+                    0,
+                    "",
+                    "",
+                    "",
+                    0,
+                    "",
+                ]
+            )
         return response
 
     def retry_failed_view(self, request, pk):
@@ -346,12 +429,43 @@ class DeliveryEventInline(ReadOnlyInline):
     fields = ["at", "from_status", "to_status", "by", "note"]
 
 
+class AcknowledgedFilter(YesNoFilter):
+    title = gettext_lazy("acknowledged")
+    parameter_name = "acknowledged"
+
+    def lookups(self, request, model_admin):
+        return [*super().lookups(request, model_admin), ("overdue", gettext_lazy("Overdue"))]
+
+    def condition(self, request):
+        return Q(acknowledged_at__isnull=False)
+
+    def queryset(self, request, queryset):
+        if self.value() == "overdue":
+            return workplace.deliveries_acknowledgement_overdue(timezone.now(), queryset)
+        return super().queryset(request, queryset)
+
+
+class DownloadedFilter(YesNoFilter):
+    title = gettext_lazy("downloaded")
+    parameter_name = "downloaded"
+
+    def condition(self, request):
+        return Q(first_downloaded_at__isnull=False)
+
+
 @admin.register(Delivery)
 class DeliveryAdmin(ReadOnlyModelAdmin):
     """Read-only: deliveries change through the workflow (and "retry failed"), never by hand."""
 
     list_display = ["email", "member_country", "package", "status", "attempts", "sent_at", "acknowledged_at"]
-    list_filter = ["status", "package"]
+    list_filter = [
+        "status",
+        AcknowledgedFilter,
+        DownloadedFilter,
+        "member_country__region",
+        RegionalNetworkFilter,
+        "package",
+    ]
     search_fields = ["email", "member_country__name", "contact__name"]
     list_select_related = ["member_country", "package"]
     ordering = ["member_country__name", "pk"]

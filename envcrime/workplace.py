@@ -1,0 +1,205 @@
+"""The staff to-do panel at the top of the admin index: what needs doing, each with a link to the
+admin list filtered to exactly those rows.
+
+`ITEMS` is the panel: each entry is a small function `(user, now) -> list[Todo]` making one query,
+so the panel takes the same number of queries whatever the rows. A new kind of work ("reports
+awaiting assessment") is one more function in the list. The querysets the items count are also
+what the admin list filters apply, so a link always shows the rows its item counted.
+"""
+
+import datetime
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import ngettext_lazy
+
+from meetings.models import Registration, Visit
+from recommendations.models import Delivery, Distribution, RecommendationPackage
+
+REGISTRATION_WINDOW_DAYS = 7
+# Awaiting endorsement by the member country (engineer A's Registration.Status.NOMINATED).
+NOMINATED = "nominated"
+
+
+@dataclass(frozen=True)
+class Todo:
+    text: str
+    url: str
+
+
+def changelist_url(model, **filters) -> str:
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    return f"{url}?{urlencode(filters)}" if filters else url
+
+
+def can_view(user, model) -> bool:
+    return user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}")
+
+
+# --- The querysets the items count and the admin filters apply ----------------------------------
+
+
+def registration_window(now) -> dict[str, Q]:
+    """Visits whose registration opens, or closes, within the next REGISTRATION_WINDOW_DAYS."""
+    soon = (now, now + datetime.timedelta(days=REGISTRATION_WINDOW_DAYS))
+    return {"opening": Q(registration_opens_at__range=soon), "closing": Q(registration_closes_at__range=soon)}
+
+
+def packages_not_distributed(queryset=None):
+    queryset = RecommendationPackage.objects.all() if queryset is None else queryset
+    return queryset.filter(status=RecommendationPackage.Status.PUBLISHED).exclude(
+        Exists(Distribution.objects.filter(package=OuterRef("pk")))
+    )
+
+
+def distributions_with_failures(queryset=None):
+    queryset = Distribution.objects.all() if queryset is None else queryset
+    return queryset.filter(Exists(Delivery.objects.filter(distribution=OuterRef("pk"), status=Delivery.Status.FAILED)))
+
+
+def deliveries_acknowledgement_overdue(now, queryset=None):
+    """Sent deliveries of a package still current, unacknowledged after ACKNOWLEDGEMENT_OVERDUE_DAYS."""
+    queryset = Delivery.objects.all() if queryset is None else queryset
+    return queryset.filter(
+        status=Delivery.Status.SENT,
+        acknowledged_at__isnull=True,
+        package__status=RecommendationPackage.Status.PUBLISHED,
+        sent_at__lte=now - datetime.timedelta(days=settings.ACKNOWLEDGEMENT_OVERDUE_DAYS),
+    )
+
+
+# --- The items ------------------------------------------------------------------------------
+
+
+def _registrations_per_visit(user, status, message):
+    if not can_view(user, Registration):
+        return []
+    rows = (
+        Registration.objects.filter(status=status)
+        .values("visit", "visit__title", "visit__start_date")
+        .annotate(count=Count("pk"))
+        .order_by("visit__start_date", "visit")
+    )
+    return [
+        Todo(
+            message % {"count": row["count"], "visit": row["visit__title"]},
+            changelist_url(Registration, visit__id__exact=row["visit"], status__exact=status),
+        )
+        for row in rows
+    ]
+
+
+def registrations_awaiting_approval(user, now):
+    return _registrations_per_visit(
+        user,
+        Registration.Status.PENDING,
+        ngettext_lazy(
+            "%(count)d registration awaits approval for %(visit)s.",
+            "%(count)d registrations await approval for %(visit)s.",
+            "count",
+        ),
+    )
+
+
+def registrations_awaiting_endorsement(user, now):
+    return _registrations_per_visit(
+        user,
+        NOMINATED,
+        ngettext_lazy(
+            "%(count)d nomination awaits its country's endorsement for %(visit)s.",
+            "%(count)d nominations await their country's endorsement for %(visit)s.",
+            "count",
+        ),
+    )
+
+
+REGISTRATION_WINDOW_MESSAGES = {
+    "opening": ngettext_lazy(
+        "Registration opens within %(days)d days for %(count)d visit.",
+        "Registration opens within %(days)d days for %(count)d visits.",
+        "count",
+    ),
+    "closing": ngettext_lazy(
+        "Registration closes within %(days)d days for %(count)d visit.",
+        "Registration closes within %(days)d days for %(count)d visits.",
+        "count",
+    ),
+}
+
+
+def registration_windows(user, now):
+    if not can_view(user, Visit):
+        return []
+    counts = Visit.objects.aggregate(**{key: Count("pk", filter=q) for key, q in registration_window(now).items()})
+    return [
+        Todo(
+            REGISTRATION_WINDOW_MESSAGES[key] % {"days": REGISTRATION_WINDOW_DAYS, "count": count},
+            changelist_url(Visit, registration=key),
+        )
+        for key, count in counts.items()
+        if count
+    ]
+
+
+def packages_to_distribute(user, now):
+    if not can_view(user, RecommendationPackage):
+        return []
+    count = packages_not_distributed().count()
+    if not count:
+        return []
+    text = ngettext_lazy(
+        "%(count)d package is published but not distributed.",
+        "%(count)d packages are published but not distributed.",
+        "count",
+    )
+    return [Todo(text % {"count": count}, changelist_url(RecommendationPackage, distributed="no"))]
+
+
+def failed_deliveries(user, now):
+    if not can_view(user, Distribution):
+        return []
+    count = distributions_with_failures().count()
+    if not count:
+        return []
+    text = ngettext_lazy(
+        "%(count)d distribution has failed deliveries.", "%(count)d distributions have failed deliveries.", "count"
+    )
+    return [Todo(text % {"count": count}, changelist_url(Distribution, failed="yes"))]
+
+
+def overdue_acknowledgements(user, now):
+    if not can_view(user, Delivery):
+        return []
+    count = deliveries_acknowledgement_overdue(now).values("member_country").distinct().count()
+    if not count:
+        return []
+    text = ngettext_lazy(
+        "%(count)d member country has not acknowledged a package delivered over %(days)d days ago.",
+        "%(count)d member countries have not acknowledged a package delivered over %(days)d days ago.",
+        "count",
+    )
+    return [
+        Todo(
+            text % {"count": count, "days": settings.ACKNOWLEDGEMENT_OVERDUE_DAYS},
+            changelist_url(Delivery, acknowledged="overdue"),
+        )
+    ]
+
+
+ITEMS = [
+    registrations_awaiting_approval,
+    registrations_awaiting_endorsement,
+    registration_windows,
+    packages_to_distribute,
+    failed_deliveries,
+    overdue_acknowledgements,
+]
+
+
+def todo(user) -> list[Todo]:
+    now = timezone.now()
+    return [entry for item in ITEMS for entry in item(user, now)]

@@ -1,4 +1,13 @@
-"""The portal's three roles, as Django groups (created by a data migration)."""
+"""The portal's roles.
+
+Programme staff and delegates are Django groups (created by a data migration). Being a liaison is
+not a group: it follows from the account's link to an active contact of a member country
+(`Contact.user`). The Liaison group is therefore no source of truth: a staff member who adds it to
+an account grants nothing (a security probe showed that a delegate given the group by hand read
+every contact's details with no Contact behind the account). The group is kept only as a label in
+the admin, in step with the link by `programmes.signals`, so staff filtering users by role still
+see the liaisons.
+"""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +23,7 @@ ROLE_LABELS = {
 
 
 def user_has_role(user, role: str) -> bool:
+    """Group membership, for the group-based roles (staff, delegate); liaisons: `user_is_liaison`."""
     if not user.is_authenticated:
         return False
     # Cached on the user object: templates and views ask several times per request.
@@ -22,8 +32,27 @@ def user_has_role(user, role: str) -> bool:
     return role in user.__dict__["_envcrime_roles"]
 
 
+def liaison_contact_of(user):
+    """The active member-country contact linked to the account, or None; one query per request.
+
+    Cached on the user object (which lives for one request), so the context processor, the views
+    and the selectors can all ask without another query.
+    """
+    if not (user.is_authenticated and user.is_active):
+        return None
+    if "_envcrime_liaison_contact" not in user.__dict__:
+        from .models import Contact
+
+        user.__dict__["_envcrime_liaison_contact"] = (
+            Contact.objects.select_related("member_country")
+            .filter(user_id=user.pk, is_active=True, member_country__is_active=True)
+            .first()
+        )
+    return user.__dict__["_envcrime_liaison_contact"]
+
+
 def user_is_liaison(user) -> bool:
-    return user_has_role(user, LIAISON)
+    return liaison_contact_of(user) is not None
 
 
 def user_may_see_contacts(user) -> bool:

@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Exists, F, Max, OuterRef, Q
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +25,7 @@ from envcrime.emails import build_templated_email, is_transient_smtp_error
 from envcrime.pdf import render_pdf
 from meetings.models import Registration
 from programmes.models import Contact, MemberCountry
+from programmes.roles import liaison_contact_of
 
 # A cycle: tasks.py calls these services. Importing the module (not its names) lets either side be
 # imported first; `tasks.send_delivery` is looked up when enqueueing, long after both are loaded.
@@ -110,6 +112,7 @@ def _snapshot_content(package: Package) -> dict:
 
 
 def package_document_context(package: Package, content: dict, published_at) -> dict:
+    """The frozen content as the PDF and the package pages show it."""
     audiences = dict(Recommendation.Audience.choices)
     priorities = dict(Recommendation.Priority.choices)
     obstacles_by_number = {o["number"]: o for o in content["obstacles"]}
@@ -682,15 +685,18 @@ def download_record(*, delivery: Delivery, user, via: str, client_address: str |
 
 @transaction.atomic
 def delivery_acknowledge(*, delivery: Delivery, user) -> Delivery:
-    """The liaison confirms receipt; the first acknowledgement stands.
+    """A user of the addressed country (any active contact of it with an account) confirms receipt.
 
-    Without a signed-in `user` (the personal link of the email, which is the contact's key), the
-    acknowledgement is the contact's: recorded as their account, if they have one.
+    The emailed link lets its holder download, but acknowledging speaks for the country: it needs
+    a signed-in account of that country's team, recorded in `acknowledged_by`. The first
+    acknowledgement stands. Anyone else is refused with Http404 (they learn nothing).
     """
-    delivery = Delivery.objects.select_for_update(of=("self",)).select_related("contact").get(pk=delivery.pk)
+    contact = liaison_contact_of(user)
+    if contact is None or contact.member_country_id != delivery.member_country_id:
+        raise Http404
+    delivery = Delivery.objects.select_for_update(of=("self",)).get(pk=delivery.pk)
     if delivery.acknowledged_at is None:
         delivery.acknowledged_at = timezone.now()
-        signed_in = user is not None and user.is_authenticated
-        delivery.acknowledged_by_id = user.pk if signed_in else delivery.contact.user_id
+        delivery.acknowledged_by = user
         delivery.save(update_fields=["acknowledged_at", "acknowledged_by"])
     return delivery

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "csp",
     "import_export",
+    # The project package: its system checks (envcrime.checks) and account-email tasks.
+    "envcrime",
     "programmes",
     "meetings",
     "recommendations",
@@ -58,6 +60,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -170,6 +173,9 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[EnvCrime] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 ACCOUNT_EMAIL_NOTIFICATIONS = True
+# Where people land after signing in, and account emails rendered in the portal's words and sent
+# from a worker (envcrime.accounts).
+ACCOUNT_ADAPTER = "envcrime.accounts.AccountAdapter"
 # allauth's default rate limits stay on (ACCOUNT_RATE_LIMITS unset); they are kept in the cache
 # above, which must be shared between processes in production: Redis.
 # Rate limits per IP need the client's address: behind N reverse proxies that append to
@@ -238,6 +244,28 @@ SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# No page of the portal needs a device or a payment: every powerful feature off (Permissions-Policy).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

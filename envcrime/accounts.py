@@ -5,7 +5,6 @@ from allauth.core import context as allauth_context
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.sites.shortcuts import get_current_site
-from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.crypto import get_random_string
@@ -46,7 +45,7 @@ class AccountAdapter(DefaultAccountAdapter):
         return message
 
     def send_mail(self, template_prefix, email, context):
-        """Render now (the request's language and URLs), send from a worker once committed.
+        """Render now (the request's language and URLs), send from a worker.
 
         Sending from the request would let its timing tell a known address (no account created,
         one email) from a new one; with the SMTP round trip out of the request, both paths cost the
@@ -58,10 +57,10 @@ class AccountAdapter(DefaultAccountAdapter):
         html = next(
             (content for content, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), ""
         )
-        transaction.on_commit(
-            lambda: tasks.send_rendered_email.delay(
-                subject=message.subject, body=message.body, html=html, from_email=message.from_email, to=message.to
-            )
+        # Rendered here, so the worker reads no row: nothing to wait for, no on_commit needed (and
+        # allauth's confirmation and reset keys are signed values, not rows).
+        tasks.send_rendered_email.delay(
+            subject=message.subject, body=message.body, html=html, from_email=message.from_email, to=message.to
         )
 
     def send_account_already_exists_mail(self, email):

@@ -7,7 +7,7 @@ broker only carries ids. Every step is safe to run twice.
 import hashlib
 import logging
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -20,6 +20,8 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from kombu.exceptions import OperationalError
 
 from envcrime.emails import build_templated_email, is_transient_smtp_error
 from envcrime.pdf import render_pdf
@@ -254,23 +256,43 @@ def _countries_without_contact() -> list[dict]:
     return list(MemberCountry.objects.active().exclude(Exists(has_contact)).order_by("name").values("iso2", "name"))
 
 
-def _publish_deliveries(delivery_ids: list[int]) -> None:
+@dataclass
+class Publishing:
+    """Whether the task messages reached the broker: known on commit, after the service returned."""
+
+    broker_unavailable: bool = False
+
+
+def _publish_deliveries(delivery_ids: list[int], publishing: Publishing) -> None:
     """One task message per delivery, all over one producer: one broker connection, not one per message.
 
     In eager mode (no broker) `apply_async` runs each task in this process, as `.delay()` would.
+    A broker outage must not fail the request that committed the rows: the rows are the outbox
+    (DESIGN.md section 5) and the beat sweeper enqueues them again once the broker is back.
     """
     send_delivery = tasks.send_delivery
-    with send_delivery.app.producer_or_acquire() as producer:
-        for delivery_id in delivery_ids:
-            send_delivery.apply_async((delivery_id,), producer=producer)
+    try:
+        with send_delivery.app.producer_or_acquire() as producer:
+            for delivery_id in delivery_ids:
+                send_delivery.apply_async((delivery_id,), producer=producer)
+    except (OperationalError, ConnectionError, OSError) as error:
+        logger.warning("Broker unavailable: %d deliveries stay queued for the sweeper (%s)", len(delivery_ids), error)
+        publishing.broker_unavailable = True
 
 
-def _enqueue_deliveries(delivery_ids: list[int]) -> None:
+# What staff are told when the broker was down: the command and the admin action show the same words.
+BROKER_UNAVAILABLE_MESSAGE = gettext_lazy(
+    "The task queue is unavailable: the deliveries are queued and will be sent when the queue is back."
+)
+
+
+def _enqueue_deliveries(delivery_ids: list[int]) -> Publishing:
     """Publish on commit, so a worker never looks for a row that is not committed yet."""
-    if not delivery_ids:
-        return
-    ids = list(delivery_ids)
-    transaction.on_commit(lambda: _publish_deliveries(ids))
+    publishing = Publishing()
+    if delivery_ids:
+        ids = list(delivery_ids)
+        transaction.on_commit(lambda: _publish_deliveries(ids, publishing))
+    return publishing
 
 
 def broker_queue_length() -> int:
@@ -325,6 +347,12 @@ class DistributionStart:
     distribution: Distribution
     created: int
     requeued: int
+    publishing: Publishing = field(default_factory=Publishing)
+
+    @property
+    def broker_unavailable(self) -> bool:
+        """The rows are committed but their messages did not reach the broker: the sweeper sends them later."""
+        return self.publishing.broker_unavailable
 
 
 @transaction.atomic
@@ -354,8 +382,7 @@ def distribution_start(*, package: Package, started_by=None, addressed=None) -> 
     )
     latest = package.distributions.order_by("-started_at", "-pk").first()
     if not contacts and latest is not None:
-        _enqueue_deliveries(requeued)
-        return DistributionStart(latest, 0, len(requeued))
+        return DistributionStart(latest, 0, len(requeued), _enqueue_deliveries(requeued))
 
     distribution = Distribution.objects.create(
         package=package,
@@ -379,8 +406,8 @@ def distribution_start(*, package: Package, started_by=None, addressed=None) -> 
         ],
         batch_size=1000,
     )
-    _enqueue_deliveries([d.pk for d in deliveries] + requeued)
-    return DistributionStart(distribution, len(deliveries), len(requeued))
+    publishing = _enqueue_deliveries([d.pk for d in deliveries] + requeued)
+    return DistributionStart(distribution, len(deliveries), len(requeued), publishing)
 
 
 def distribution_mark_finished_if_done(*, distribution_id: int) -> bool:

@@ -16,6 +16,11 @@ from . import tasks
 from .emails import render_plain_text
 
 
+def user_display(user) -> str:
+    """How allauth names a user ("Signed in as ..."): never the generated username."""
+    return user.get_full_name() or user.email
+
+
 def account_email_language(email: str) -> str:
     """The language of an account email: the contact's preferred one, else the request's."""
     preferred = (

@@ -176,6 +176,7 @@ ACCOUNT_EMAIL_NOTIFICATIONS = True
 # Where people land after signing in, and account emails rendered in the portal's words and sent
 # from a worker (envcrime.accounts).
 ACCOUNT_ADAPTER = "envcrime.accounts.AccountAdapter"
+ACCOUNT_USER_DISPLAY = "envcrime.accounts.user_display"
 # allauth's default rate limits stay on (ACCOUNT_RATE_LIMITS unset); they are kept in the cache
 # above, which must be shared between processes in production: Redis.
 # Rate limits per IP need the client's address: behind N reverse proxies that append to

@@ -36,6 +36,11 @@ def test_a_wildcard_subdomain_in_allowed_hosts_covers_the_site_url(production_en
     assert manage(production_env, "check").returncode == 0
 
 
+def test_the_local_stack_without_tls_may_use_http_on_a_loopback_host(production_env):  # noqa: F811
+    production_env.update(SITE_URL="http://localhost:8000", ALLOWED_HOSTS="localhost,127.0.0.1")
+    assert manage(production_env, "check").returncode == 0
+
+
 def test_debug_lets_a_local_http_site_url_through(production_env):  # noqa: F811
     production_env.update(DEBUG="true", SITE_URL="http://127.0.0.1:8000", ALLOWED_HOSTS="")
     assert manage(production_env, "check").returncode == 0

@@ -1,10 +1,12 @@
 """`runserver` at the address SITE_URL names: one setting, not a URL and a port to keep in step."""
 
+import os
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 
 
 def runserver_address(site_url: str) -> str:
@@ -19,5 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         address = runserver_address(settings.SITE_URL)
-        self.stdout.write(f"\n  The portal is at {settings.SITE_URL}/  (admin: {settings.SITE_URL}/admin/)\n")
+        # runserver's autoreloader runs this command again in a child process: say it once.
+        if os.environ.get(DJANGO_AUTORELOAD_ENV) != "true":
+            self.stdout.write(f"\n  The portal is at {settings.SITE_URL}/  (admin: {settings.SITE_URL}/admin/)\n")
         call_command("runserver", address)

@@ -11,6 +11,8 @@ see the liaisons.
 
 from django.utils.translation import gettext_lazy as _
 
+from .models import Contact
+
 PROGRAMME_STAFF = "Programme staff"
 LIAISON = "Liaison"
 DELEGATE = "Delegate"
@@ -32,6 +34,11 @@ def user_has_role(user, role: str) -> bool:
     return role in user.__dict__["_envcrime_roles"]
 
 
+def liaison_contacts():
+    """The contacts that make their account a liaison: active, of an active member country."""
+    return Contact.objects.filter(is_active=True, member_country__is_active=True)
+
+
 def liaison_contact_of(user):
     """The active member-country contact linked to the account, or None; one query per request.
 
@@ -41,14 +48,16 @@ def liaison_contact_of(user):
     if not (user.is_authenticated and user.is_active):
         return None
     if "_envcrime_liaison_contact" not in user.__dict__:
-        from .models import Contact
-
         user.__dict__["_envcrime_liaison_contact"] = (
-            Contact.objects.select_related("member_country")
-            .filter(user_id=user.pk, is_active=True, member_country__is_active=True)
-            .first()
+            liaison_contacts().select_related("member_country").filter(user_id=user.pk).first()
         )
     return user.__dict__["_envcrime_liaison_contact"]
+
+
+def user_speaks_for_country(user, member_country_id: int) -> bool:
+    """A liaison of that member country (any of its active contacts with an account: its team)."""
+    contact = liaison_contact_of(user)
+    return contact is not None and contact.member_country_id == member_country_id
 
 
 def user_is_liaison(user) -> bool:

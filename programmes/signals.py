@@ -1,10 +1,11 @@
 from allauth.account.signals import user_signed_up
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from .models import Contact
-from .roles import DELEGATE, LIAISON
+from .roles import DELEGATE, LIAISON, liaison_contacts
 
 
 @receiver(user_signed_up, dispatch_uid="programmes.new_user_is_delegate")
@@ -18,13 +19,11 @@ def _sync_liaison_group(user_id: int | None) -> None:
     """The Liaison group mirrors the contact link (a label for the admin, never read for rights)."""
     if user_id is None:
         return
-    from django.contrib.auth import get_user_model
-
     user = get_user_model().objects.filter(pk=user_id).first()
     if user is None:
         return
     group, _created = Group.objects.get_or_create(name=LIAISON)
-    linked = Contact.objects.filter(user_id=user_id, is_active=True, member_country__is_active=True).exists()
+    linked = liaison_contacts().filter(user_id=user_id).exists()
     if linked:
         user.groups.add(group)
     else:

@@ -27,7 +27,7 @@ from envcrime.emails import build_templated_email, is_transient_smtp_error
 from envcrime.pdf import render_pdf
 from meetings.models import Registration
 from programmes.models import Contact, MemberCountry
-from programmes.roles import liaison_contact_of
+from programmes.roles import user_speaks_for_country
 
 # A cycle: tasks.py calls these services. Importing the module (not its names) lets either side be
 # imported first; `tasks.send_delivery` is looked up when enqueueing, long after both are loaded.
@@ -718,8 +718,7 @@ def delivery_acknowledge(*, delivery: Delivery, user) -> Delivery:
     a signed-in account of that country's team, recorded in `acknowledged_by`. The first
     acknowledgement stands. Anyone else is refused with Http404 (they learn nothing).
     """
-    contact = liaison_contact_of(user)
-    if contact is None or contact.member_country_id != delivery.member_country_id:
+    if not user_speaks_for_country(user, delivery.member_country_id):
         raise Http404
     delivery = Delivery.objects.select_for_update(of=("self",)).get(pk=delivery.pk)
     if delivery.acknowledged_at is None:

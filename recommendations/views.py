@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from programmes.roles import liaison_contact_of
+from programmes.roles import user_speaks_for_country
 
 from . import selectors, services
 from .models import Delivery, DownloadEvent
@@ -50,8 +50,6 @@ def _detail_context(request, delivery: Delivery, *, token: str | None = None) ->
     page_url = request.get_full_path()
     # Acknowledging speaks for the country: signed out, the button leads through the sign-in page
     # and back here.
-    contact = liaison_contact_of(request.user)
-    may_acknowledge = contact is not None and contact.member_country_id == delivery.member_country_id
     # The same frozen snapshot the PDF was built from.
     content = services.package_document_context(package, package.content, package.published_at)
     return {
@@ -61,9 +59,9 @@ def _detail_context(request, delivery: Delivery, *, token: str | None = None) ->
         "download_url": download_url,
         "acknowledge_url": acknowledge_url,
         "sign_in_url": f"{reverse('account_login')}?{urlencode({'next': page_url})}",
-        "may_acknowledge": may_acknowledge,
-        "obstacles": content.get("obstacles", []),
-        "recommendations": content.get("recommendations", []),
+        "may_acknowledge": user_speaks_for_country(request.user, delivery.member_country_id),
+        "obstacles": content["obstacles"],
+        "recommendations": content["recommendations"],
         "via_link": bool(token),
     }
 
@@ -138,10 +136,8 @@ def _delivery_from_link(request, token: str) -> Delivery:
     if delivery is None:
         raise Http404
     # Signed in, the holder must belong to the addressed country's team (any of its contacts).
-    if request.user.is_authenticated:
-        contact = liaison_contact_of(request.user)
-        if contact is None or contact.member_country_id != delivery.member_country_id:
-            raise Http404
+    if request.user.is_authenticated and not user_speaks_for_country(request.user, delivery.member_country_id):
+        raise Http404
     return delivery
 
 

@@ -46,6 +46,7 @@ def test_a_liaison_sees_downloads_and_acknowledges_their_countrys_package(client
     client.force_login(setup["kenya_user"])
     listing = client.get(reverse("recommendations:package_list"))
     assert listing.status_code == 200
+    assert "no-store" in listing["Cache-Control"] and "private" in listing["Cache-Control"]
     assert "Lyon recommendations" in listing.content.decode()
     assert "Only for others" not in listing.content.decode()
 
@@ -229,7 +230,9 @@ def test_the_package_pages_show_the_frozen_content(client, setup):
     client.force_login(setup["kenya_user"])
     (_m, link_page), *_rest = _link_urls(delivery)
     for url in [reverse("recommendations:package_detail", args=[package.pk]), link_page]:
-        html = client.get(url).content.decode()
+        response = client.get(url)
+        assert {"private", "no-store"} <= {part.strip() for part in response["Cache-Control"].split(",")}
+        html = response.content.decode()
         assert package.summary in html
         assert '<h2 class="h5" id="recommendations-heading">Recommendations</h2>' in html
         assert html.index("Name a focal point") < html.index("Share seizures monthly")

@@ -33,14 +33,11 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 install: $(VENV)/.runtime-installed
 install-dev: $(VENV)/.dev-installed
 
-## make run: embedded default (SQLite, in-process tasks, console email) with demo data
+## make run: embedded default (SQLite, in-process tasks, console email) with demo data, served at SITE_URL
 run: $(VENV)/.runtime-installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	@echo ""
-	@echo "  The portal is at http://127.0.0.1:8000/  (admin: http://127.0.0.1:8000/admin/)"
-	@echo ""
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py runsite
 
 ## make test: the whole suite on PostgreSQL and Redis
 test: $(VENV)/.dev-installed

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template import TemplateDoesNotExist
-from django.template.loader import render_to_string
+from django.template import Context, TemplateDoesNotExist
+from django.template.loader import get_template, render_to_string
 from django.utils import translation
 
 
@@ -22,6 +22,15 @@ class Attachment:
     filename: str
     content: bytes
     mimetype: str
+
+
+def render_plain_text(template_name: str, context: dict) -> str:
+    """Render a subject or plain-text body: no HTML escaping (`&` stays `&`, not `&amp;`).
+
+    The project's one template engine escapes for HTML; a text template rendered through it would
+    show entities to the reader unless every template remembered `{% autoescape off %}`.
+    """
+    return get_template(template_name).template.render(Context(context, autoescape=False))
 
 
 def build_templated_email(
@@ -37,8 +46,8 @@ def build_templated_email(
     context = {"SITE_URL": settings.SITE_URL, **context}
     with translation.override(language or settings.LANGUAGE_CODE):
         # Subjects must be one line: a template's trailing newline would break the header.
-        subject = " ".join(render_to_string(f"{template_prefix}_subject.txt", context).split())
-        body = render_to_string(f"{template_prefix}.txt", context)
+        subject = " ".join(render_plain_text(f"{template_prefix}_subject.txt", context).split())
+        body = render_plain_text(f"{template_prefix}.txt", context)
         try:
             html = render_to_string(f"{template_prefix}.html", context)
         except TemplateDoesNotExist:

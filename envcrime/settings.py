@@ -35,7 +35,8 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin whose site is the staff workplace (the to-do panel on the index).
+    "envcrime.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -51,6 +52,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "csp",
     "import_export",
+    # The project package: its system checks (envcrime.checks) and account-email tasks.
+    "envcrime.apps.EnvcrimeConfig",
     "programmes",
     "meetings",
     "recommendations",
@@ -58,6 +61,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -170,6 +174,10 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[EnvCrime] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 ACCOUNT_EMAIL_NOTIFICATIONS = True
+# Where people land after signing in, and account emails rendered in the portal's words and sent
+# from a worker (envcrime.accounts).
+ACCOUNT_ADAPTER = "envcrime.accounts.AccountAdapter"
+ACCOUNT_USER_DISPLAY = "envcrime.accounts.user_display"
 # allauth's default rate limits stay on (ACCOUNT_RATE_LIMITS unset); they are kept in the cache
 # above, which must be shared between processes in production: Redis.
 # Rate limits per IP need the client's address: behind N reverse proxies that append to
@@ -238,6 +246,28 @@ SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# No page of the portal needs a device or a payment: every powerful feature off (Permissions-Policy).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -291,5 +321,3 @@ IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 ACKNOWLEDGEMENT_OVERDUE_DAYS = env.int("ACKNOWLEDGEMENT_OVERDUE_DAYS", default=14)
 # Django's default (1,000) with room for a visit and its inlines at their max_num; a bigger form is a 400.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=2000)
-# The admin's site is the staff workplace (envcrime.admin.WorkplaceAdminSite).
-INSTALLED_APPS = ["envcrime.apps.PortalAdminConfig" if app == "django.contrib.admin" else app for app in INSTALLED_APPS]

@@ -1,6 +1,17 @@
-"""The portal's three roles, as Django groups (created by a data migration)."""
+"""The portal's roles.
+
+Programme staff and delegates are Django groups (created by a data migration). Being a liaison is
+not a group: it follows from the account's link to an active contact of a member country
+(`Contact.user`). The Liaison group is therefore no source of truth: a staff member who adds it to
+an account grants nothing (a security probe showed that a delegate given the group by hand read
+every contact's details with no Contact behind the account). The group is kept only as a label in
+the admin, in step with the link by `programmes.signals`, so staff filtering users by role still
+see the liaisons.
+"""
 
 from django.utils.translation import gettext_lazy as _
+
+from .models import Contact
 
 PROGRAMME_STAFF = "Programme staff"
 LIAISON = "Liaison"
@@ -14,6 +25,7 @@ ROLE_LABELS = {
 
 
 def user_has_role(user, role: str) -> bool:
+    """Group membership, for the group-based roles (staff, delegate); liaisons: `user_is_liaison`."""
     if not user.is_authenticated:
         return False
     # Cached on the user object: templates and views ask several times per request.
@@ -22,8 +34,34 @@ def user_has_role(user, role: str) -> bool:
     return role in user.__dict__["_envcrime_roles"]
 
 
+def liaison_contacts():
+    """The contacts that make their account a liaison: active, of an active member country."""
+    return Contact.objects.filter(is_active=True, member_country__is_active=True)
+
+
+def liaison_contact_of(user):
+    """The active member-country contact linked to the account, or None; one query per request.
+
+    Cached on the user object (which lives for one request), so the context processor, the views
+    and the selectors can all ask without another query.
+    """
+    if not (user.is_authenticated and user.is_active):
+        return None
+    if "_envcrime_liaison_contact" not in user.__dict__:
+        user.__dict__["_envcrime_liaison_contact"] = (
+            liaison_contacts().select_related("member_country").filter(user_id=user.pk).first()
+        )
+    return user.__dict__["_envcrime_liaison_contact"]
+
+
+def user_speaks_for_country(user, member_country_id: int) -> bool:
+    """A liaison of that member country (any of its active contacts with an account: its team)."""
+    contact = liaison_contact_of(user)
+    return contact is not None and contact.member_country_id == member_country_id
+
+
 def user_is_liaison(user) -> bool:
-    return user_has_role(user, LIAISON)
+    return liaison_contact_of(user) is not None
 
 
 def user_may_see_contacts(user) -> bool:

@@ -3,6 +3,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 
 from . import selectors
 from .roles import user_may_see_contacts
@@ -24,6 +25,7 @@ def directory_access_required(view):
 
 # The templates show contact details under `user_sees_directory` (envcrime.context_processors),
 # the same rule as the decorator: a template included elsewhere cannot leak them.
+@never_cache
 @directory_access_required
 def directory(request):
     """Member countries by region, with their networks and contacts."""
@@ -36,6 +38,7 @@ def directory(request):
     return render(request, "programmes/directory.html", context)
 
 
+@never_cache
 @directory_access_required
 def organisations(request):
     """Networks with their member countries, international organisations with their partners, NGOs."""

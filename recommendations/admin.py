@@ -192,6 +192,8 @@ class PackageAdmin(admin.ModelAdmin):
                 % {"package": package, "created": started.created, "requeued": started.requeued},
                 messages.SUCCESS,
             )
+            if started.broker_unavailable:
+                self.message_user(request, services.BROKER_UNAVAILABLE_MESSAGE, messages.WARNING)
         if last is not None and queryset.count() == 1:
             return HttpResponseRedirect(reverse("admin:recommendations_distribution_change", args=[last.pk]))
         return None

@@ -4,17 +4,18 @@ from django.db.models import Prefetch
 from django.http import Http404
 
 from programmes.models import Contact
-from programmes.roles import user_is_liaison
+from programmes.roles import liaison_contact_of
 
 from .models import Delivery, RecommendationPackage
 
 
 def liaison_contact(user) -> Contact:
-    """The member-country contact of a signed-in liaison; anyone else learns nothing (404)."""
-    if not (user.is_authenticated and user_is_liaison(user)):
-        raise Http404
-    contact = Contact.objects.select_related("member_country").filter(user=user, is_active=True).first()
-    if contact is None or contact.member_country_id is None:
+    """The active member-country contact of a signed-in liaison; anyone else learns nothing (404).
+
+    The Liaison group alone is not enough: the role follows from the contact link (programmes.roles).
+    """
+    contact = liaison_contact_of(user)
+    if contact is None:
         raise Http404
     return contact
 

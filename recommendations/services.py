@@ -7,7 +7,7 @@ broker only carries ids. Every step is safe to run twice.
 import hashlib
 import logging
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -16,14 +16,18 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Exists, F, Max, OuterRef, Q
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from kombu.exceptions import OperationalError
 
 from envcrime.emails import build_templated_email, is_transient_smtp_error
 from envcrime.pdf import render_pdf
 from meetings.models import Registration
 from programmes.models import Contact, MemberCountry
+from programmes.roles import user_speaks_for_country
 
 # A cycle: tasks.py calls these services. Importing the module (not its names) lets either side be
 # imported first; `tasks.send_delivery` is looked up when enqueueing, long after both are loaded.
@@ -110,6 +114,7 @@ def _snapshot_content(package: Package) -> dict:
 
 
 def package_document_context(package: Package, content: dict, published_at) -> dict:
+    """The frozen content as the PDF and the package pages show it."""
     audiences = dict(Recommendation.Audience.choices)
     priorities = dict(Recommendation.Priority.choices)
     obstacles_by_number = {o["number"]: o for o in content["obstacles"]}
@@ -251,23 +256,43 @@ def _countries_without_contact() -> list[dict]:
     return list(MemberCountry.objects.active().exclude(Exists(has_contact)).order_by("name").values("iso2", "name"))
 
 
-def _publish_deliveries(delivery_ids: list[int]) -> None:
+@dataclass
+class Publishing:
+    """Whether the task messages reached the broker: known on commit, after the service returned."""
+
+    broker_unavailable: bool = False
+
+
+def _publish_deliveries(delivery_ids: list[int], publishing: Publishing) -> None:
     """One task message per delivery, all over one producer: one broker connection, not one per message.
 
     In eager mode (no broker) `apply_async` runs each task in this process, as `.delay()` would.
+    A broker outage must not fail the request that committed the rows: the rows are the outbox
+    (DESIGN.md section 5) and the beat sweeper enqueues them again once the broker is back.
     """
     send_delivery = tasks.send_delivery
-    with send_delivery.app.producer_or_acquire() as producer:
-        for delivery_id in delivery_ids:
-            send_delivery.apply_async((delivery_id,), producer=producer)
+    try:
+        with send_delivery.app.producer_or_acquire() as producer:
+            for delivery_id in delivery_ids:
+                send_delivery.apply_async((delivery_id,), producer=producer)
+    except (OperationalError, ConnectionError, OSError) as error:
+        logger.warning("Broker unavailable: %d deliveries stay queued for the sweeper (%s)", len(delivery_ids), error)
+        publishing.broker_unavailable = True
 
 
-def _enqueue_deliveries(delivery_ids: list[int]) -> None:
+# What staff are told when the broker was down: the command and the admin action show the same words.
+BROKER_UNAVAILABLE_MESSAGE = gettext_lazy(
+    "The task queue is unavailable: the deliveries are queued and will be sent when the queue is back."
+)
+
+
+def _enqueue_deliveries(delivery_ids: list[int]) -> Publishing:
     """Publish on commit, so a worker never looks for a row that is not committed yet."""
-    if not delivery_ids:
-        return
-    ids = list(delivery_ids)
-    transaction.on_commit(lambda: _publish_deliveries(ids))
+    publishing = Publishing()
+    if delivery_ids:
+        ids = list(delivery_ids)
+        transaction.on_commit(lambda: _publish_deliveries(ids, publishing))
+    return publishing
 
 
 def broker_queue_length() -> int:
@@ -322,6 +347,12 @@ class DistributionStart:
     distribution: Distribution
     created: int
     requeued: int
+    publishing: Publishing = field(default_factory=Publishing)
+
+    @property
+    def broker_unavailable(self) -> bool:
+        """The rows are committed but their messages did not reach the broker: the sweeper sends them later."""
+        return self.publishing.broker_unavailable
 
 
 @transaction.atomic
@@ -351,8 +382,7 @@ def distribution_start(*, package: Package, started_by=None, addressed=None) -> 
     )
     latest = package.distributions.order_by("-started_at", "-pk").first()
     if not contacts and latest is not None:
-        _enqueue_deliveries(requeued)
-        return DistributionStart(latest, 0, len(requeued))
+        return DistributionStart(latest, 0, len(requeued), _enqueue_deliveries(requeued))
 
     distribution = Distribution.objects.create(
         package=package,
@@ -376,8 +406,8 @@ def distribution_start(*, package: Package, started_by=None, addressed=None) -> 
         ],
         batch_size=1000,
     )
-    _enqueue_deliveries([d.pk for d in deliveries] + requeued)
-    return DistributionStart(distribution, len(deliveries), len(requeued))
+    publishing = _enqueue_deliveries([d.pk for d in deliveries] + requeued)
+    return DistributionStart(distribution, len(deliveries), len(requeued), publishing)
 
 
 def distribution_mark_finished_if_done(*, distribution_id: int) -> bool:
@@ -682,15 +712,17 @@ def download_record(*, delivery: Delivery, user, via: str, client_address: str |
 
 @transaction.atomic
 def delivery_acknowledge(*, delivery: Delivery, user) -> Delivery:
-    """The liaison confirms receipt; the first acknowledgement stands.
+    """A user of the addressed country (any active contact of it with an account) confirms receipt.
 
-    Without a signed-in `user` (the personal link of the email, which is the contact's key), the
-    acknowledgement is the contact's: recorded as their account, if they have one.
+    The emailed link lets its holder download, but acknowledging speaks for the country: it needs
+    a signed-in account of that country's team, recorded in `acknowledged_by`. The first
+    acknowledgement stands. Anyone else is refused with Http404 (they learn nothing).
     """
-    delivery = Delivery.objects.select_for_update(of=("self",)).select_related("contact").get(pk=delivery.pk)
+    if not user_speaks_for_country(user, delivery.member_country_id):
+        raise Http404
+    delivery = Delivery.objects.select_for_update(of=("self",)).get(pk=delivery.pk)
     if delivery.acknowledged_at is None:
         delivery.acknowledged_at = timezone.now()
-        signed_in = user is not None and user.is_authenticated
-        delivery.acknowledged_by_id = user.pk if signed_in else delivery.contact.user_id
+        delivery.acknowledged_by = user
         delivery.save(update_fields=["acknowledged_at", "acknowledged_by"])
     return delivery

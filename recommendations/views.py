@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core import signing
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -12,6 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+
+from programmes.roles import user_speaks_for_country
 
 from . import selectors, services
 from .models import Delivery, DownloadEvent
@@ -36,7 +39,7 @@ def _document_response(delivery: Delivery) -> FileResponse:
     return response
 
 
-def _detail_context(delivery: Delivery, *, token: str | None = None) -> dict:
+def _detail_context(request, delivery: Delivery, *, token: str | None = None) -> dict:
     package = delivery.package
     if token:
         download_url = reverse("recommendations:link_download", kwargs={"token": token})
@@ -44,12 +47,21 @@ def _detail_context(delivery: Delivery, *, token: str | None = None) -> dict:
     else:
         download_url = reverse("recommendations:package_download", kwargs={"pk": package.pk})
         acknowledge_url = reverse("recommendations:package_acknowledge", kwargs={"pk": package.pk})
+    page_url = request.get_full_path()
+    # Acknowledging speaks for the country: signed out, the button leads through the sign-in page
+    # and back here.
+    # The same frozen snapshot the PDF was built from.
+    content = services.package_document_context(package, package.content, package.published_at)
     return {
         "package": package,
         "visit": package.visit,
         "delivery": delivery,
         "download_url": download_url,
         "acknowledge_url": acknowledge_url,
+        "sign_in_url": f"{reverse('account_login')}?{urlencode({'next': page_url})}",
+        "may_acknowledge": user_speaks_for_country(request.user, delivery.member_country_id),
+        "obstacles": content["obstacles"],
+        "recommendations": content["recommendations"],
         "via_link": bool(token),
     }
 
@@ -57,6 +69,7 @@ def _detail_context(delivery: Delivery, *, token: str | None = None) -> dict:
 # --- Signed-in liaisons -------------------------------------------------------------------------
 
 
+@never_cache
 @login_required
 @require_GET
 def package_list(request):
@@ -65,12 +78,13 @@ def package_list(request):
     return render(request, "recommendations/package_list.html", {"packages": packages, "contact": contact})
 
 
+@never_cache
 @login_required
 @require_GET
 def package_detail(request, pk: int):
     contact = selectors.liaison_contact(request.user)
     delivery = selectors.country_delivery(package_id=pk, contact=contact)
-    return render(request, "recommendations/package_detail.html", _detail_context(delivery))
+    return render(request, "recommendations/package_detail.html", _detail_context(request, delivery))
 
 
 @login_required
@@ -121,7 +135,8 @@ def _delivery_from_link(request, token: str) -> Delivery:
     )
     if delivery is None:
         raise Http404
-    if request.user.is_authenticated and request.user.pk != delivery.contact.user_id:
+    # Signed in, the holder must belong to the addressed country's team (any of its contacts).
+    if request.user.is_authenticated and not user_speaks_for_country(request.user, delivery.member_country_id):
         raise Http404
     return delivery
 
@@ -157,7 +172,7 @@ def _link_view(handler):
 @require_GET
 @_link_view
 def link(request, delivery: Delivery, token: str):
-    return render(request, "recommendations/package_detail.html", _detail_context(delivery, token=token))
+    return render(request, "recommendations/package_detail.html", _detail_context(request, delivery, token=token))
 
 
 @never_cache
@@ -175,7 +190,10 @@ def link_download(request, delivery: Delivery, token: str):
 @require_POST
 @_link_view
 def link_acknowledge(request, delivery: Delivery, token: str):
-    # Signed out, the acknowledgement is recorded as the contact's own: the link is personal to them.
+    # The link alone downloads; acknowledging speaks for the country and needs one of its accounts:
+    # signed out, sign in and come back to the link page (the service refuses other countries' users).
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("recommendations:link", kwargs={"token": token}))
     services.delivery_acknowledge(delivery=delivery, user=request.user)
     messages.success(request, _("Thank you: receipt of the package is acknowledged."))
     return redirect("recommendations:link", token=token)

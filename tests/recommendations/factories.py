@@ -7,6 +7,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from programmes.models import Contact, MemberCountry
+from recommendations import services
 from recommendations.models import Obstacle, Recommendation, RecommendationPackage
 from tests.factories import VisitFactory
 
@@ -58,7 +59,8 @@ def published_package(**kwargs) -> RecommendationPackage:
     package.document_size = len(FAKE_PDF)
     package.status = RecommendationPackage.Status.PUBLISHED
     package.published_at = timezone.now()
-    package.content = {"recommendations": []}
+    # The visit's obstacles and recommendations as they are now, frozen as publishing does.
+    package.content = services._snapshot_content(package)
     package.save()
     return package
 

@@ -1,5 +1,7 @@
 """The liaison's side: every URL against another country's objects is a 404; links expire and resist tampering."""
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from django.core import signing
 from django.urls import Resolver404, resolve, reverse
@@ -44,6 +46,7 @@ def test_a_liaison_sees_downloads_and_acknowledges_their_countrys_package(client
     client.force_login(setup["kenya_user"])
     listing = client.get(reverse("recommendations:package_list"))
     assert listing.status_code == 200
+    assert "no-store" in listing["Cache-Control"] and "private" in listing["Cache-Control"]
     assert "Lyon recommendations" in listing.content.decode()
     assert "Only for others" not in listing.content.decode()
 
@@ -163,23 +166,77 @@ def test_the_personal_link_pages_are_never_cached(client, setup):
         assert response.get("Expires"), "never_cache also expires the response at once"
 
 
-def test_an_anonymous_acknowledgement_by_link_is_recorded_as_the_contacts_user(client, setup):
-    *_rest, (_m, acknowledge) = _link_urls(setup["kenya_delivery"])
-    assert client.post(acknowledge).status_code == 302
+def test_acknowledging_by_link_signed_out_is_refused_and_leads_through_the_sign_in(client, setup):
     delivery = setup["kenya_delivery"]
+    (_m, page), _download, (_m, acknowledge) = _link_urls(delivery)
+    html = client.get(page).content.decode()
+    assert "Sign in to acknowledge" in html and 'action="' + acknowledge not in html
+
+    response = client.post(acknowledge)
+    assert response.status_code == 302
+    location = urlsplit(response["Location"])
+    assert (location.path, parse_qs(location.query)["next"]) == (reverse("account_login"), [page])
     delivery.refresh_from_db()
-    assert delivery.acknowledged_at is not None
-    assert delivery.acknowledged_by == setup["kenya_user"], "the link is personal to the contact"
+    assert (delivery.acknowledged_at, delivery.acknowledged_by) == (None, None)
 
 
-def test_an_anonymous_acknowledgement_for_a_contact_without_an_account_has_no_user(client, setup):
-    contact = ContactFactory(member_country=member_country("TH"), is_primary=True)
-    services.distribution_start(package=setup["package"])
-    delivery = Delivery.objects.get(package=setup["package"], contact=contact)
+def test_a_team_member_of_the_country_signed_in_acknowledges_by_link_and_is_recorded(client, setup):
+    colleague = UserFactory()
+    ContactFactory(member_country=member_country("KE"), user=colleague)
+    delivery = setup["kenya_delivery"]
+    (_m, page), _download, (_m, acknowledge) = _link_urls(delivery)
+    client.force_login(colleague)
+    assert f'action="{acknowledge}"' in client.get(page).content.decode()
+    assert client.post(acknowledge)["Location"] == page
+    delivery.refresh_from_db()
+    assert delivery.acknowledged_at is not None and delivery.acknowledged_by == colleague
+
+
+def test_another_countrys_user_cannot_acknowledge_by_link(client, setup):
+    delivery = setup["kenya_delivery"]
     *_rest, (_m, acknowledge) = _link_urls(delivery)
-    assert client.post(acknowledge).status_code == 302
+    client.force_login(setup["nepal_user"])
+    assert client.post(acknowledge).status_code == 404
     delivery.refresh_from_db()
-    assert (delivery.acknowledged_at is not None, delivery.acknowledged_by) == (True, None)
+    assert delivery.acknowledged_at is None
+
+
+def test_the_package_pages_show_the_frozen_content(client, setup):
+    delivery = setup["kenya_delivery"]
+    package = delivery.package
+    package.content = {
+        **package.content,
+        "obstacles": [{"number": 1, "title": "Slow exchange of notices", "description": "Weeks, not days."}],
+        "recommendations": [
+            {
+                "number": 1,
+                "title": "Name a focal point",
+                "text": "In every NCB.",
+                "audience": "member_countries",
+                "priority": "high",
+                "obstacles": [1],
+            },
+            {
+                "number": 2,
+                "title": "Share seizures monthly",
+                "text": "By secure channel.",
+                "audience": "member_countries",
+                "priority": "medium",
+                "obstacles": [],
+            },
+        ],
+    }
+    package.save(update_fields=["content"])
+    client.force_login(setup["kenya_user"])
+    (_m, link_page), *_rest = _link_urls(delivery)
+    for url in [reverse("recommendations:package_detail", args=[package.pk]), link_page]:
+        response = client.get(url)
+        assert {"private", "no-store"} <= {part.strip() for part in response["Cache-Control"].split(",")}
+        html = response.content.decode()
+        assert package.summary in html
+        assert '<h2 class="h5" id="recommendations-heading">Recommendations</h2>' in html
+        assert html.index("Name a focal point") < html.index("Share seizures monthly")
+        assert "<ol>" in html and "Slow exchange of notices" in html
 
 
 def test_an_id_too_long_for_the_database_matches_no_url(client, setup):

@@ -34,6 +34,8 @@ class Command(BaseCommand):
             _("Distribution %(id)d of %(package)s: %(created)d new deliveries queued, %(requeued)d resumed.")
             % {"id": distribution.pk, "package": package, "created": started.created, "requeued": started.requeued}
         )
+        if started.broker_unavailable:
+            self.stdout.write(self.style.WARNING(str(services.BROKER_UNAVAILABLE_MESSAGE)))
         if not wait:
             return
         deliveries = Delivery.objects.filter(package=package)

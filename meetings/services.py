@@ -25,11 +25,11 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from programmes.models import Contact, MemberCountry, Organisation
-from programmes.roles import user_is_liaison
 
 from .models import Attendance, Registration, RegistrationStatusChange, Visit
 from .tasks import notify_liaison_of_nomination, notify_staff_of_pending_registration, send_registration_email
@@ -298,10 +298,19 @@ def speaking_contact(*, member_country=None, organisation=None) -> Contact | Non
 
 
 def liaison_affiliation_filter(user) -> dict | None:
-    """The registrations a liaison may endorse, as filter arguments; None for anybody else."""
-    if not user_is_liaison(user):
+    """The registrations a liaison may endorse, as filter arguments; None for anybody else.
+
+    The same rule as `speaking_contact`: the account of an active primary contact, of a member
+    country or of an organisation (whose nominations its own primary contact endorses).
+    """
+    if not (user.is_authenticated and user.is_active):
         return None
-    contact = Contact.objects.active_primary().filter(user=user).first()
+    contact = (
+        Contact.objects.active_primary()
+        .filter(user=user)
+        .filter(Q(member_country__is_active=True) | Q(organisation__is_active=True))
+        .first()
+    )
     if contact is None:
         return None
     if contact.member_country_id is not None:

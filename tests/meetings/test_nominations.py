@@ -10,7 +10,16 @@ from pypdf import PdfReader
 
 from meetings import services
 from meetings.models import Registration, RegistrationStatusChange
-from tests.factories import DelegateFactory, RegistrationFactory, StaffFactory, VisitFactory, make_liaison
+from tests.factories import (
+    ContactFactory,
+    DelegateFactory,
+    OrganisationFactory,
+    RegistrationFactory,
+    StaffFactory,
+    UserFactory,
+    VisitFactory,
+    make_liaison,
+)
 
 from .factories import registration_data
 
@@ -239,3 +248,32 @@ def test_status_history_records_every_step(kenya):
     registration = services.registration_endorse(registration=nominate(VisitFactory()), by=kenya)
     steps = list(RegistrationStatusChange.objects.filter(registration=registration).values_list("to_status", flat=True))
     assert steps == [Status.NOMINATED, Status.CONFIRMED]
+
+
+def test_an_organisation_s_primary_contact_endorses_its_nominations_on_their_page():
+    # An organisation's contact is no country liaison (no directory, no packages), yet it speaks
+    # for its organisation's nominations: without this a nomination for an NGO would wait forever.
+    organisation = OrganisationFactory(short_name="IFAW-T")
+    speaker = UserFactory()
+    ContactFactory(organisation=organisation, member_country=None, user=speaker, is_primary=True)
+    registration = nominate(VisitFactory(), member_country=None, organisation=organisation)
+    assert registration.status == Status.NOMINATED
+
+    client = logged_in(speaker)
+    assert "Grace Wanjiru" in client.get(reverse("meetings:nominations")).content.decode()
+    client.post(reverse("meetings:nomination_endorse", kwargs={"pk": registration.pk}))
+    registration.refresh_from_db()
+    assert (registration.status, registration.endorsed_by, registration.endorsed_by_staff) == (
+        Status.CONFIRMED,
+        speaker,
+        False,
+    )
+
+
+def test_the_navbar_offers_nominations_to_the_primary_liaison_only(kenya):
+    link = f'href="{reverse("meetings:nominations")}"'
+    assert link in logged_in(kenya).get(reverse("home")).content.decode()
+    teammate, contact = make_liaison("SN")
+    contact.is_primary = False
+    contact.save(update_fields=["is_primary"])
+    assert link not in logged_in(teammate).get(reverse("home")).content.decode()

@@ -65,7 +65,11 @@ def test_signing_up_with_a_known_address_takes_as_long_as_with_a_new_one(client,
         return elapsed
 
     sign_up(client, "warm-up@example.org")  # the first request loads password lists and templates
-    new_times = [duration(f"new{i}@example.org") for i in range(5)]
-    known_times = [duration(email) for email in known]
+    # Interleaved, so that a busy machine (parallel test workers) slows both paths alike. Before the
+    # fix the paths differed about 16×; 3× leaves room for noise and still catches that.
+    new_times, known_times = [], []
+    for i, email in enumerate(known):
+        new_times.append(duration(f"new{i}@example.org"))
+        known_times.append(duration(email))
     new_median, known_median = statistics.median(new_times), statistics.median(known_times)
-    assert max(new_median, known_median) / min(new_median, known_median) < 2, (new_times, known_times)
+    assert max(new_median, known_median) / min(new_median, known_median) < 3, (new_times, known_times)

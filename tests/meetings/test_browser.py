@@ -74,7 +74,11 @@ def sign_in(page, live_server, email, password):
         page.locator("main form button[type=submit]").click()
 
 
-def test_newcomer_signs_up_is_endorsed_by_kenya_downloads_the_letter_and_cancels(live_server, page, browser_problems):
+def test_newcomer_signs_up_is_endorsed_by_kenya_downloads_the_letter_and_cancels(
+    live_server, page, browser_problems, settings
+):
+    settings.ENVCRIME_REQUIRE_STAFF_MFA = False
+    staff = UserFactory(is_staff=True, is_superuser=True, roles=[PROGRAMME_STAFF])
     visit = upcoming_visit()
     liaison, _contact = make_liaison("KE")
     for _ in range(3):
@@ -140,6 +144,12 @@ def test_newcomer_signs_up_is_endorsed_by_kenya_downloads_the_letter_and_cancels
     assert "Awaiting endorsement by Kenya" in page.locator(f"#registration-{registration.pk}").inner_text()
     screenshot(page, "meetings-05c-awaiting-endorsement")
 
+    # Staff land on the admin's to-do panel, which names the nomination awaiting Kenya.
+    sign_in(page, live_server, staff.email, PASSWORD)
+    assert page.url == live_server.url + "/admin/"
+    assert "1 nomination awaits its country's endorsement" in page.locator("main").inner_text()
+    screenshot(page, "meetings-05c2-staff-todo-with-nomination")
+
     sign_in(page, live_server, liaison.email, PASSWORD)
     page.goto(live_server.url + "/visits/nominations/")
     screenshot(page, "meetings-05d-liaison-nominations")
@@ -147,6 +157,10 @@ def test_newcomer_signs_up_is_endorsed_by_kenya_downloads_the_letter_and_cancels
         page.locator(f"#nomination-{registration.pk}").get_by_role("button", name="Endorse").click()
     assert "now confirmed" in page.locator("main").inner_text()
     screenshot(page, "meetings-05e-liaison-endorsed")
+
+    sign_in(page, live_server, staff.email, PASSWORD)
+    assert "nomination awaits" not in page.locator("main").inner_text()
+    screenshot(page, "meetings-05f-staff-todo-after-endorsement")
 
     sign_in(page, live_server, "new.delegate@example.org", "a-long-demo-passphrase-2027")
     page.goto(live_server.url + "/visits/mine/")

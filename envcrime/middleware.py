@@ -29,7 +29,7 @@ class StaffMFARequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if getattr(settings, "ENVCRIME_REQUIRE_STAFF_MFA", True) and self._must_set_up_mfa(request):
+        if settings.ENVCRIME_REQUIRE_STAFF_MFA and self._must_set_up_mfa(request):
             messages.warning(
                 request,
                 _("Programme staff must set up two-factor authentication before using the administration."),

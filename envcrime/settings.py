@@ -132,6 +132,11 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+# Every task sends at most one email (EMAIL_TIMEOUT bounds each SMTP step) or sweeps rows: a task
+# still running after these limits is stuck, and its row is left for the sweeper. Both stay far
+# below the broker's visibility timeout, so a stuck task never outlives its message.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=120)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=150)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
@@ -144,7 +149,15 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- Email --------------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
-vars().update(EMAIL_CONFIG)
+# Named one by one rather than vars().update(): every email setting is visible here, and the parts
+# the URL leaves out keep Django's defaults instead of becoming None.
+EMAIL_BACKEND = EMAIL_CONFIG["EMAIL_BACKEND"]
+EMAIL_HOST = EMAIL_CONFIG.get("EMAIL_HOST") or "localhost"
+EMAIL_PORT = EMAIL_CONFIG.get("EMAIL_PORT") or 25
+EMAIL_HOST_USER = EMAIL_CONFIG.get("EMAIL_HOST_USER") or ""
+EMAIL_HOST_PASSWORD = EMAIL_CONFIG.get("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS = EMAIL_CONFIG.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = EMAIL_CONFIG.get("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="EnvCrime Programme <envcrime@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -305,6 +318,9 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# First retry delay of the registration emails (doubles each attempt; meetings/tasks.py).
+MEETINGS_EMAIL_RETRY_BACKOFF_SECONDS = env.int("MEETINGS_EMAIL_RETRY_BACKOFF_SECONDS", default=2)
 
 # --- Visits: nominations and invitation letters
 # Who signs the visa invitation letters, as printed under the signature.

@@ -22,7 +22,7 @@ Status = Registration.Status
 MAIL_ERRORS = (smtplib.SMTPException, OSError)
 MAIL_RETRY = {
     "autoretry_for": MAIL_ERRORS,
-    "retry_backoff": getattr(settings, "MEETINGS_EMAIL_RETRY_BACKOFF_SECONDS", 2),
+    "retry_backoff": settings.MEETINGS_EMAIL_RETRY_BACKOFF_SECONDS,
     # Kept far below the broker's visibility timeout, so a waiting retry is never delivered twice.
     "retry_backoff_max": 300,
     "retry_jitter": True,

@@ -234,21 +234,21 @@ def registration_submit(*, visit: Visit, user, data: RegistrationData) -> Regist
     liaison = speaking_contact(member_country=data.member_country, organisation=data.organisation)
     values = {name: getattr(data, name) for name in DATA_FIELDS}
     # changed_by is the delegate for their own actions.
+    affiliation = {"affiliation": data.member_country or data.organisation}
     if liaison is not None and liaison.user_id != user.pk:
         status = Status.NOMINATED
-        note = _("Submitted by the delegate; awaiting the endorsement of %(affiliation)s") % {
-            "affiliation": data.member_country or data.organisation
-        }
+        note = _("Submitted by the delegate; awaiting the endorsement of %(affiliation)s") % affiliation
     else:
         status = Status.PENDING
         if liaison is None:
-            note = _("Submitted by the delegate; %(affiliation)s has no liaison with an account: staff approval") % {
-                "affiliation": data.member_country or data.organisation
-            }
+            note = _("Submitted by the delegate; %(affiliation)s has no liaison with an account: staff approval") % (
+                affiliation
+            )
         else:
-            note = _(
-                "Submitted by the liaison of %(affiliation)s: a liaison cannot endorse themselves, staff approval"
-            ) % {"affiliation": data.member_country or data.organisation}
+            note = (
+                _("Submitted by the liaison of %(affiliation)s: a liaison cannot endorse themselves, staff approval")
+                % affiliation
+            )
     if existing is None:
         registration = Registration(visit=visit, delegate=user, status=status, submitted_at=now, **values)
         if status in TIMESTAMP_FIELDS:
@@ -287,30 +287,27 @@ def registration_submit(*, visit: Visit, user, data: RegistrationData) -> Regist
     return registration
 
 
+def _speaking_contacts():
+    """Who endorses nominations: the active primary contact, with an active account, of an active
+    member country or organisation (an organisation's own primary contact endorses its nominations)."""
+    return (
+        Contact.objects.active_primary()
+        .filter(user__isnull=False, user__is_active=True)
+        .filter(Q(member_country__is_active=True) | Q(organisation__is_active=True))
+    )
+
+
 def speaking_contact(*, member_country=None, organisation=None) -> Contact | None:
-    """The liaison who endorses nominations: the active primary contact with an account."""
-    contacts = Contact.objects.active_primary().filter(user__isnull=False, user__is_active=True)
-    if member_country is not None:
-        contacts = contacts.filter(member_country=member_country)
-    else:
-        contacts = contacts.filter(organisation=organisation)
-    return contacts.select_related("user").order_by("pk").first()
+    """The liaison who endorses the nominations of this member country or organisation, if any."""
+    affiliation = {"member_country": member_country} if member_country is not None else {"organisation": organisation}
+    return _speaking_contacts().filter(**affiliation).select_related("user").order_by("pk").first()
 
 
 def liaison_affiliation_filter(user) -> dict | None:
-    """The registrations a liaison may endorse, as filter arguments; None for anybody else.
-
-    The same rule as `speaking_contact`: the account of an active primary contact, of a member
-    country or of an organisation (whose nominations its own primary contact endorses).
-    """
+    """The registrations `user` may endorse as a liaison, as filter arguments; None for anybody else."""
     if not (user.is_authenticated and user.is_active):
         return None
-    contact = (
-        Contact.objects.active_primary()
-        .filter(user=user)
-        .filter(Q(member_country__is_active=True) | Q(organisation__is_active=True))
-        .first()
-    )
+    contact = _speaking_contacts().filter(user=user).first()
     if contact is None:
         return None
     if contact.member_country_id is not None:
@@ -318,14 +315,12 @@ def liaison_affiliation_filter(user) -> dict | None:
     return {"organisation_id": contact.organisation_id}
 
 
-def _may_endorse(registration: Registration, user) -> bool:
-    return user.is_staff or _may_endorse_as_liaison(registration, user)
-
-
-def _nomination_locked(registration: Registration, *, by) -> tuple[Visit, Registration]:
+def _nomination_locked(registration: Registration, *, by) -> tuple[Visit, Registration, bool]:
+    """Lock, then check that `by` may decide; the flag says whether they do so as the liaison."""
     visit = _lock_visit(registration.visit_id)
     registration = _lock_registration(registration.pk)
-    if not _may_endorse(registration, by):
+    as_liaison = _may_endorse_as_liaison(registration, by)
+    if not (as_liaison or by.is_staff):
         raise Registration.DoesNotExist
     if registration.status != Status.NOMINATED:
         raise InvalidTransition(
@@ -334,7 +329,7 @@ def _nomination_locked(registration: Registration, *, by) -> tuple[Visit, Regist
         )
     if registration.delegate_id == by.pk:
         raise InvalidTransition(_("You cannot endorse your own nomination: programme staff will."))
-    return visit, registration
+    return visit, registration, as_liaison
 
 
 @transaction.atomic
@@ -343,9 +338,9 @@ def registration_endorse(*, registration: Registration, by) -> Registration:
 
     Raises Registration.DoesNotExist when `by` may not speak for the registration's country.
     """
-    visit, registration = _nomination_locked(registration, by=by)
+    visit, registration, as_liaison = _nomination_locked(registration, by=by)
     now = timezone.now()
-    on_behalf = not _may_endorse_as_liaison(registration, by)
+    on_behalf = not as_liaison
     registration.endorsed_by = by
     registration.endorsed_at = now
     registration.endorsed_by_staff = on_behalf
@@ -378,7 +373,7 @@ def registration_reject_nomination(*, registration: Registration, by, reason: st
     reason = reason.strip()
     if not reason:
         raise RegistrationError(_("Say why the nomination is rejected: the delegate will read it."))
-    _visit, registration = _nomination_locked(registration, by=by)
+    _visit, registration, _as_liaison = _nomination_locked(registration, by=by)
     # The note of a nominated → declined change is the reason itself: the delegate reads it as written.
     _change_status(registration, Status.DECLINED, by=by, note=reason[:300], now=timezone.now())
     _email_on_commit(registration, "nomination_rejected")

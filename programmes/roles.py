@@ -24,16 +24,6 @@ ROLE_LABELS = {
 }
 
 
-def user_has_role(user, role: str) -> bool:
-    """Group membership, for the group-based roles (staff, delegate); liaisons: `user_is_liaison`."""
-    if not user.is_authenticated:
-        return False
-    # Cached on the user object: templates and views ask several times per request.
-    if "_envcrime_roles" not in user.__dict__:
-        user.__dict__["_envcrime_roles"] = set(user.groups.values_list("name", flat=True))
-    return role in user.__dict__["_envcrime_roles"]
-
-
 def liaison_contacts():
     """The contacts that make their account a liaison: active, of an active member country."""
     return Contact.objects.filter(is_active=True, member_country__is_active=True)

@@ -6,9 +6,9 @@ from django.urls import reverse
 
 from envcrime.emails import Attachment, send_templated_email
 
+from . import selectors
 from .documents import build_visit_calendar, calendar_filename
 from .models import Registration
-from .selectors import waitlist_position
 
 Status = Registration.Status
 
@@ -39,7 +39,7 @@ def send_registration_email(registration: Registration, event: str) -> None:
         "visit": visit,
         "visit_url": settings.SITE_URL + visit.get_absolute_url(),
         "my_registrations_url": settings.SITE_URL + reverse("meetings:my_registrations"),
-        "waitlist_position": waitlist_position(registration) if event == "waitlisted" else None,
+        "waitlist_position": selectors.waitlist_position(registration) if event == "waitlisted" else None,
         "reason": _rejection_reason(registration) if event == "nomination_rejected" else "",
     }
     attachments = []
@@ -61,12 +61,7 @@ def send_registration_email(registration: Registration, event: str) -> None:
 
 
 def _rejection_reason(registration: Registration) -> str:
-    change = (
-        registration.status_changes.filter(from_status=Status.NOMINATED, to_status=Status.DECLINED)
-        .order_by("-changed_at", "-pk")
-        .first()
-    )
-    return change.note if change else ""
+    return selectors.nomination_rejections(registration).values_list("note", flat=True).first() or ""
 
 
 def send_liaison_nomination_notice(registration: Registration, contact) -> None:

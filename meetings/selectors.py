@@ -71,6 +71,13 @@ def public_participants(visit: Visit) -> QuerySet:
     )
 
 
+def nomination_rejections(registration) -> QuerySet:
+    """The rejections of a registration's nomination, newest first; each note is the reason as written."""
+    return RegistrationStatusChange.objects.filter(
+        registration=registration, from_status=Status.NOMINATED, to_status=Status.DECLINED
+    ).order_by("-changed_at", "-pk")
+
+
 def registrations_of(user) -> QuerySet:
     """The delegate's registrations, each with `position` on its waiting list (None when not waitlisted)."""
     ahead = Registration.objects.filter(visit_id=OuterRef("visit_id"), status=Status.WAITLISTED).filter(
@@ -78,9 +85,7 @@ def registrations_of(user) -> QuerySet:
         | Q(waitlisted_at=OuterRef("waitlisted_at"), pk__lt=OuterRef("pk"))
     )
     position = Subquery(ahead.values("visit_id").annotate(n=Count("pk")).values("n")[:1])
-    rejection = RegistrationStatusChange.objects.filter(
-        registration=OuterRef("pk"), from_status=Status.NOMINATED, to_status=Status.DECLINED
-    ).order_by("-changed_at", "-pk")
+    rejection = nomination_rejections(OuterRef("pk"))
     return (
         Registration.objects.filter(delegate=user)
         .annotate(

@@ -21,8 +21,6 @@ from meetings.models import Registration, Visit
 from recommendations.models import Delivery, Distribution, RecommendationPackage
 
 REGISTRATION_WINDOW_DAYS = 7
-# Awaiting endorsement by the member country (engineer A's Registration.Status.NOMINATED).
-NOMINATED = "nominated"
 
 
 @dataclass(frozen=True)
@@ -108,7 +106,7 @@ def registrations_awaiting_approval(user, now):
 def registrations_awaiting_endorsement(user, now):
     return _registrations_per_visit(
         user,
-        NOMINATED,
+        Registration.Status.NOMINATED,
         ngettext_lazy(
             "%(count)d nomination awaits its country's endorsement for %(visit)s.",
             "%(count)d nominations await their country's endorsement for %(visit)s.",

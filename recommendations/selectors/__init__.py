@@ -6,7 +6,7 @@ from django.http import Http404
 from programmes.models import Contact
 from programmes.roles import liaison_contact_of
 
-from .models import Delivery, RecommendationPackage
+from ..models import Delivery, RecommendationPackage
 
 
 def liaison_contact(user) -> Contact:

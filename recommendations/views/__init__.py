@@ -16,8 +16,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from programmes.roles import user_speaks_for_country
 
-from . import selectors, services
-from .models import Delivery, DownloadEvent
+from .. import selectors, services
+from ..models import Delivery, DownloadEvent
 
 
 def _client_address(request) -> str | None:

@@ -17,9 +17,9 @@ from envcrime.admin import ReadOnlyInline, ReadOnlyModelAdmin, RegionalNetworkFi
 from envcrime.exports import SafeCSVWriter
 from programmes.models import MemberCountry
 
-from . import services
-from .models import Delivery, DeliveryEvent, Distribution, DownloadEvent, Obstacle, Recommendation
-from .models import RecommendationPackage as Package
+from .. import services
+from ..models import Delivery, DeliveryEvent, Distribution, DownloadEvent, Obstacle, Recommendation
+from ..models import RecommendationPackage as Package
 
 
 @admin.register(Obstacle)

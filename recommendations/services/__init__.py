@@ -31,9 +31,9 @@ from programmes.roles import user_speaks_for_country
 
 # A cycle: tasks.py calls these services. Importing the module (not its names) lets either side be
 # imported first; `tasks.send_delivery` is looked up when enqueueing, long after both are loaded.
-from . import tasks
-from .models import Delivery, DeliveryEvent, Distribution, DownloadEvent, Obstacle, Recommendation
-from .models import RecommendationPackage as Package
+from .. import tasks
+from ..models import Delivery, DeliveryEvent, Distribution, DownloadEvent, Obstacle, Recommendation
+from ..models import RecommendationPackage as Package
 
 logger = logging.getLogger(__name__)
 

@@ -126,7 +126,7 @@ CELERY_TASK_IGNORE_RESULT = True
 # Progress is counted from database rows, never from Celery results: no result backend.
 CELERY_RESULT_BACKEND = None
 # A task is acknowledged after it ran, one message at a time per process: a killed worker loses
-# at most the message it held, and the beat sweeper re-enqueues its row (DESIGN.md section 5).
+# at most the message it held, and the beat sweeper re-enqueues its row.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

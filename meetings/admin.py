@@ -286,7 +286,7 @@ class AttendanceInline(ReadOnlyInline):
     fields = ["date", "checked_in_at", "checked_in_by"]
 
 
-# How a registration was vetted (issue 7): shown, never edited by hand.
+# How a registration was vetted: shown, never edited by hand.
 VETTING_FIELDS = ["endorsed_by", "endorsed_at", "endorsed_by_staff", "vetted_by_staff", "letter_reference"]
 
 

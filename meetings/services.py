@@ -6,7 +6,7 @@ touches the visit's seats: two requests can never both take the last seat, and a
 never race the promotion it triggers. Locks are always taken in the same order (visits by pk, then
 registrations) so concurrent workflows cannot deadlock.
 
-Allowed transitions (DESIGN.md, issue 7's nominations, plus two choices documented below):
+Allowed transitions (nominations included, plus two choices documented below):
     (new)      → nominated (the country or organisation has a liaison with an account)
                / pending (it has none: programme staff vet the registration instead)
     nominated  → confirmed / waitlisted / pending (endorsed by the liaison or by staff on the

@@ -3,12 +3,13 @@ import logging
 from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from envcrime.downloads import private_download
 from programmes.models import Language
 
 from . import selectors, services
@@ -29,14 +30,6 @@ def _visit_or_404(slug: str) -> Visit:
 def _request_language() -> str:
     code = (translation.get_language() or "").split("-")[0]
     return code if code in Language.values else Language.ENGLISH
-
-
-def _download(content: bytes, *, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    # The server chooses the name; nothing the user typed ends up in the header.
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 def visit_list(request):
@@ -66,7 +59,7 @@ def visit_detail(request, slug):
 
 def visit_calendar(request, slug):
     visit = _visit_or_404(slug)
-    return _download(
+    return private_download(
         build_visit_calendar(visit, language=_request_language()),
         filename=calendar_filename(visit),
         content_type="text/calendar; charset=utf-8",
@@ -172,7 +165,7 @@ def visa_letter(request, pk):
     if not registration.may_download_visa_letter:
         raise Http404
     logger.info("visa invitation letter of registration %s downloaded by user %s", registration.pk, request.user.pk)
-    return _download(
+    return private_download(
         build_visa_letter(registration), filename=visa_letter_filename(registration), content_type="application/pdf"
     )
 

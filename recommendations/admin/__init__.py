@@ -3,7 +3,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Q
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from envcrime import workplace
 from envcrime.admin import ReadOnlyInline, ReadOnlyModelAdmin, RegionalNetworkFilter, YesNoFilter
+from envcrime.downloads import no_store, private_file
 from envcrime.exports import SafeCSVWriter
 from programmes.models import MemberCountry
 
@@ -153,9 +154,8 @@ class PackageAdmin(admin.ModelAdmin):
         package = self.get_object(request, unquote(str(pk)))
         if package is None or not package.document:
             raise Http404
-        response = FileResponse(package.document.open("rb"), as_attachment=True, filename=package.download_filename)
-        response["Cache-Control"] = "no-store"
-        return response
+        document = package.document.open("rb")
+        return private_file(document, filename=package.download_filename, content_type="application/pdf")
 
     @admin.action(
         description=gettext_lazy("Publish the selected draft packages (renders the PDF)"), permissions=["change"]
@@ -335,8 +335,7 @@ class DistributionAdmin(admin.ModelAdmin):
                 "finished_at": finished_at.isoformat() if finished_at else None,
             }
         )
-        response["Cache-Control"] = "no-store"
-        return response
+        return no_store(response)
 
     def report_view(self, request, pk):
         distribution = self._distribution(request, pk)
@@ -345,7 +344,7 @@ class DistributionAdmin(admin.ModelAdmin):
             f"delivery-report-{distribution.package.visit.slug}-v{distribution.package.version}-{distribution.pk}.csv"
         )
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        response["Cache-Control"] = "no-store"
+        no_store(response)
         writer = SafeCSVWriter(response)
         writer.writerow(
             [

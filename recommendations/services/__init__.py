@@ -1,6 +1,6 @@
 """Writes and workflows of the recommendations app: publishing, distributing, delivering, tracking.
 
-Distribution follows DESIGN.md section 5: the `Delivery` rows are the outbox and the truth; the
+Distribution is an outbox: the `Delivery` rows are the outbox and the truth; the
 broker only carries ids. Every step is safe to run twice.
 """
 
@@ -268,7 +268,7 @@ def _publish_deliveries(delivery_ids: list[int], publishing: Publishing) -> None
 
     In eager mode (no broker) `apply_async` runs each task in this process, as `.delay()` would.
     A broker outage must not fail the request that committed the rows: the rows are the outbox
-    (DESIGN.md section 5) and the beat sweeper enqueues them again once the broker is back.
+    and the beat sweeper enqueues them again once the broker is back.
     """
     send_delivery = tasks.send_delivery
     try:

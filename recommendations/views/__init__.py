@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from envcrime.downloads import private_file
 from programmes.roles import user_speaks_for_country
 
 from .. import selectors, services
@@ -28,15 +29,7 @@ def _document_response(delivery: Delivery) -> FileResponse:
     package = delivery.package
     if not package.document:
         raise Http404
-    response = FileResponse(
-        package.document.open("rb"),
-        as_attachment=True,
-        filename=package.download_filename,
-        content_type="application/pdf",
-    )
-    # A personal document: never kept by a browser or proxy cache.
-    response["Cache-Control"] = "no-store"
-    return response
+    return private_file(package.document.open("rb"), filename=package.download_filename, content_type="application/pdf")
 
 
 def _detail_context(request, delivery: Delivery, *, token: str | None = None) -> dict:

@@ -1,7 +1,7 @@
 """Load the demo data of the three apps; safe to run again (it then creates and changes nothing).
 
 A project-wide command, so it lives in the project package: `programmes` must not import the apps
-that build on it (DESIGN.md section 2)."""
+that build on it (the project package depends on the apps, never the reverse)."""
 
 from django.apps import apps
 from django.conf import settings

@@ -5,16 +5,20 @@ optionally `<prefix>.html`. They are rendered in the recipient's language (the o
 four official languages; English where no translation exists yet).
 """
 
+import logging
 import smtplib
 import socket
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template import Context, TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.utils import translation
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -88,3 +92,44 @@ def is_transient_smtp_error(error: BaseException) -> bool:
         error,
         smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError | ConnectionError | TimeoutError | socket.timeout,
     )
+
+
+class ReusableConnection:
+    """One email backend connection, reused across messages: opened lazily, checked after idling,
+    dropped on error.
+
+    For a long-lived process sending many messages (a Celery worker child): one SMTP session instead
+    of one per message. Celery's prefork pool forks the children before any task runs, so each child
+    opens its own. Not shared between threads.
+    """
+
+    # A relay drops connections that sit idle; past this, check with NOOP before reusing one.
+    idle_check_after_seconds = 10
+
+    def __init__(self):
+        self.backend = None
+        self.last_used = 0.0
+
+    def get(self):
+        if self.backend is not None and time.monotonic() - self.last_used > self.idle_check_after_seconds:
+            smtp = getattr(self.backend, "connection", None)
+            try:
+                if smtp is not None:
+                    smtp.noop()
+            except (smtplib.SMTPException, OSError):
+                self.reset()
+        if self.backend is None:
+            backend = get_connection(fail_silently=False)
+            backend.open()
+            self.backend = backend
+        self.last_used = time.monotonic()
+        return self.backend
+
+    def reset(self):
+        """After an SMTP error the session may be in any state: the next message starts afresh."""
+        if self.backend is not None:
+            try:
+                self.backend.close()
+            except Exception:  # a broken connection may fail to close; it is dropped either way
+                logger.debug("closing a broken SMTP connection failed", exc_info=True)
+        self.backend = None

@@ -125,3 +125,12 @@ def may_see_participants(user, visit: Visit) -> bool:
     if user.is_staff or user_is_liaison(user):
         return True
     return Registration.objects.filter(visit=visit, delegate=user, status=Status.CONFIRMED).exists()
+
+
+def participants_for_package(visit) -> QuerySet:
+    """The confirmed registrations of a visit, in the order a recommendations package lists them."""
+    return (
+        Registration.objects.filter(visit=visit, status=Status.CONFIRMED)
+        .select_related("member_country", "organisation")
+        .order_by("member_country__name", "organisation__name", "full_name")
+    )

@@ -1,70 +1,36 @@
-"""Thin Celery tasks: ids in, one service call, retries on transient SMTP errors."""
+"""Thin Celery tasks: ids in, one service call, retries on transient SMTP errors.
+
+Each task imports its service inside the function: the services enqueue these tasks, so neither
+module imports the other when it is loaded.
+"""
 
 import logging
-import smtplib
-import time
 
 from celery import shared_task
-from django.core.mail import get_connection
 
-from . import services
+from envcrime.emails import ReusableConnection
 
 logger = logging.getLogger(__name__)
 
-# A relay drops connections that sit idle; past this, check with NOOP before reusing one.
-IDLE_CHECK_AFTER_SECONDS = 10
-
-
-class _WorkerConnection:
-    """One SMTP connection per worker process, reused across tasks: opened lazily, dropped on error.
-
-    Celery's prefork pool forks the children before any task runs, so each child opens its own.
-    """
-
-    def __init__(self):
-        self.backend = None
-        self.last_used = 0.0
-
-    def get(self):
-        if self.backend is not None and time.monotonic() - self.last_used > IDLE_CHECK_AFTER_SECONDS:
-            smtp = getattr(self.backend, "connection", None)
-            try:
-                if smtp is not None:
-                    smtp.noop()
-            except (smtplib.SMTPException, OSError):
-                self.reset()
-        if self.backend is None:
-            backend = get_connection(fail_silently=False)
-            backend.open()
-            self.backend = backend
-        self.last_used = time.monotonic()
-        return self.backend
-
-    def reset(self):
-        if self.backend is not None:
-            try:
-                self.backend.close()
-            except Exception:  # a broken connection may fail to close; it is dropped either way
-                logger.debug("closing a broken SMTP connection failed", exc_info=True)
-        self.backend = None
-
-
-worker_connection = _WorkerConnection()
+worker_connection = ReusableConnection()
 
 
 @shared_task(bind=True, max_retries=None, acks_late=True, ignore_result=True)
 def send_delivery(self, delivery_id: int):
-    outcome = services.delivery_send(delivery_id=delivery_id, open_connection=worker_connection.get)
-    if outcome.status in ("retry", "failed", "overtaken"):
-        # After an SMTP error the session may be in any state: start the next message afresh.
+    from .services.delivery import Outcome, delivery_send
+
+    outcome = delivery_send(delivery_id=delivery_id, open_connection=worker_connection.get)
+    if outcome.status in (Outcome.RETRY, Outcome.FAILED, Outcome.OVERTAKEN):
         worker_connection.reset()
-    if outcome.status == "retry":
+    if outcome.status == Outcome.RETRY:
         raise self.retry(countdown=outcome.countdown)
 
 
 @shared_task(ignore_result=True)
 def sweep_stalled_deliveries():
-    result = services.deliveries_sweep()
+    from .services.recovery import deliveries_sweep
+
+    result = deliveries_sweep()
     if result.reset or result.requeued or result.finished:
         logger.info(
             "sweeper: %d stuck sending reset, %d queued re-enqueued, %d distributions finished",

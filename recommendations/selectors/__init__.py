@@ -1,4 +1,5 @@
-"""Reads of the liaison portal: what a liaison may see is decided here, once."""
+"""Reads of the recommendations app. Here: the liaison portal (what a liaison may see is decided
+here, once); distributions' progress and reports in `distribution`."""
 
 from django.db.models import Prefetch
 from django.http import Http404
@@ -7,6 +8,32 @@ from programmes.models import Contact
 from programmes.roles import liaison_contact_of
 
 from ..models import Delivery, RecommendationPackage
+from .content import next_recommendation_number
+from .distribution import (
+    NO_PRIMARY_CONTACT,
+    Progress,
+    broker_queue_length,
+    delivery_report_rows,
+    distribution_country_rows,
+    progress_counts,
+    progress_for,
+    progress_from,
+)
+
+__all__ = [
+    "NO_PRIMARY_CONTACT",
+    "Progress",
+    "broker_queue_length",
+    "country_delivery",
+    "delivery_report_rows",
+    "distribution_country_rows",
+    "liaison_contact",
+    "next_recommendation_number",
+    "packages_for_country",
+    "progress_counts",
+    "progress_for",
+    "progress_from",
+]
 
 
 def liaison_contact(user) -> Contact:

@@ -7,8 +7,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from programmes.models import Contact, MemberCountry
-from recommendations import services
 from recommendations.models import Obstacle, Recommendation, RecommendationPackage
+from recommendations.services import publishing
 from tests.factories import VisitFactory
 
 # Enough bytes to stand in for a document where a test is not about the PDF itself.
@@ -60,7 +60,7 @@ def published_package(**kwargs) -> RecommendationPackage:
     package.status = RecommendationPackage.Status.PUBLISHED
     package.published_at = timezone.now()
     # The visit's obstacles and recommendations as they are now, frozen as publishing does.
-    package.content = services._snapshot_content(package)
+    package.content = publishing._snapshot_content(package)
     package.save()
     return package
 

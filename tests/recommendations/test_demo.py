@@ -5,8 +5,9 @@ import pytest
 from django.core.management.base import OutputWrapper
 from django.core.management.color import no_style
 
-from recommendations import demo, services
+from recommendations import demo
 from recommendations.models import Distribution, Obstacle, Recommendation, RecommendationPackage
+from recommendations.services import publishing
 from tests.factories import UserFactory, VisitFactory
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "recommendations"
@@ -39,7 +40,7 @@ def test_seed_publishes_version_1_for_the_lyon_visit_without_distributing_and_is
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "demo-package.pdf").write_bytes(package.document.read())
 
-    monkeypatch.setattr(services, "render_pdf", lambda *a, **k: pytest.fail("the second run rendered again"))
+    monkeypatch.setattr(publishing, "render_pdf", lambda *a, **k: pytest.fail("the second run rendered again"))
     _seed()
     assert RecommendationPackage.objects.count() == 1
     assert Obstacle.objects.count() == len(demo.OBSTACLES)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from envcrime.celery import app as celery_app
 from programmes.models import Contact, MemberCountry
-from recommendations import services
+from recommendations import selectors, services
 from recommendations.models import Delivery, DeliveryEvent, Distribution
 from recommendations.tasks import send_delivery
 from tests.factories import ContactFactory, StaffFactory, member_country
@@ -304,7 +304,7 @@ def test_the_sweeper_leaves_queued_rows_alone_while_the_broker_queue_has_a_backl
     waiting = _delivery_row(distribution, ContactFactory(), queued_at=long_ago)
     dead_worker = _delivery_row(distribution, ContactFactory(), status="sending", claimed_at=long_ago)
     send_delivery.apply_async((waiting.pk,))  # its message waits in the queue behind others
-    assert services.broker_queue_length() == 1
+    assert selectors.broker_queue_length() == 1
 
     with django_capture_on_commit_callbacks(execute=False):
         result = services.deliveries_sweep()
@@ -315,7 +315,7 @@ def test_the_sweeper_leaves_queued_rows_alone_while_the_broker_queue_has_a_backl
     assert Delivery.objects.get(pk=dead_worker.pk).status == "queued"
 
     celery_app.control.purge()  # the queue drained: a stale queued row now has no live message
-    assert services.broker_queue_length() == 0
+    assert selectors.broker_queue_length() == 0
     with django_capture_on_commit_callbacks(execute=False):
         drained = services.deliveries_sweep()
     assert (drained.reset, drained.requeued) == (0, 1)
@@ -338,7 +338,7 @@ def test_enqueueing_publishes_every_delivery_over_one_producer(real_broker, djan
         del send_delivery.apply_async
     assert started.created == 190 == len(producers)
     assert producers[0] is not None and all(p is producers[0] for p in producers)
-    assert services.broker_queue_length() == 190, "published on commit, one message per delivery"
+    assert selectors.broker_queue_length() == 190, "published on commit, one message per delivery"
 
 
 def test_enqueueing_in_eager_mode_still_sends_in_process(smtp_server, django_capture_on_commit_callbacks):

@@ -8,6 +8,7 @@ from django.core import mail
 
 from recommendations import services
 from recommendations.models import Delivery
+from recommendations.services import publishing
 from tests.conftest import screenshot
 from tests.factories import PASSWORD, make_liaison
 
@@ -25,7 +26,7 @@ def kenya(settings, tmp_path):
     obstacle = ObstacleFactory(visit=visit, title="Notices reach the field too slowly")
     RecommendationFactory(visit=visit, number=1, title="Name an environmental crime focal point", obstacles=[obstacle])
     RecommendationFactory(visit=visit, number=2, title="Share seizure data every month")
-    package.content = services._snapshot_content(package)
+    package.content = publishing._snapshot_content(package)
     package.save(update_fields=["content"])
     services.distribution_start(package=package)
     delivery = Delivery.objects.get(package=package, contact=contact)

@@ -7,6 +7,7 @@ from pypdf import PdfReader
 
 from recommendations import services
 from recommendations.models import RecommendationPackage
+from recommendations.services import publishing
 from tests.factories import DelegateFactory, RegistrationFactory, StaffFactory, VisitFactory, member_country
 
 from .factories import DraftPackageFactory, ObstacleFactory, RecommendationFactory
@@ -50,8 +51,8 @@ def test_publishing_renders_one_valid_pdf_with_every_recommendation_and_a_matchi
     staff = StaffFactory()
     package = DraftPackageFactory(visit=visit_with_recommendations, title="Lyon recommendations")
     renders = []
-    original = services.render_pdf
-    monkeypatch.setattr(services, "render_pdf", lambda *a, **k: renders.append(1) or original(*a, **k))
+    original = publishing.render_pdf
+    monkeypatch.setattr(publishing, "render_pdf", lambda *a, **k: renders.append(1) or original(*a, **k))
 
     published = services.package_publish(package=package, by=staff)
 
@@ -78,7 +79,7 @@ def test_publishing_renders_one_valid_pdf_with_every_recommendation_and_a_matchi
 def test_a_published_package_is_frozen_and_never_rendered_again(visit_with_recommendations, monkeypatch):
     package = services.package_publish(package=DraftPackageFactory(visit=visit_with_recommendations), by=None)
     checksum = package.document_sha256
-    monkeypatch.setattr(services, "render_pdf", lambda *a, **k: pytest.fail("rendered twice"))
+    monkeypatch.setattr(publishing, "render_pdf", lambda *a, **k: pytest.fail("rendered twice"))
 
     with pytest.raises(services.PackageNotDraft):
         services.package_publish(package=package, by=None)

@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from recommendations import services
+from recommendations import selectors, services
 from recommendations.models import Delivery, RecommendationPackage
 
 
@@ -60,7 +60,7 @@ class Command(BaseCommand):
         from tqdm import tqdm
 
         deadline = None if timeout is None else time.monotonic() + timeout
-        progress = services.progress_for(deliveries)
+        progress = selectors.progress_for(deliveries)
         with tqdm(total=progress.total, unit="email", file=self.stdout._out, dynamic_ncols=True) as bar:
             while True:
                 completed = progress.sent + progress.failed
@@ -69,4 +69,4 @@ class Command(BaseCommand):
                 if progress.done or (deadline is not None and time.monotonic() > deadline):
                     return progress
                 time.sleep(interval)
-                progress = services.progress_for(deliveries)
+                progress = selectors.progress_for(deliveries)

@@ -1,0 +1,178 @@
+"""Distribution is an outbox: the `Delivery` rows are the outbox and the truth; the broker only
+carries ids. Every step is safe to run twice."""
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from kombu.exceptions import OperationalError
+
+from programmes.models import Contact, MemberCountry
+
+from ..models import Delivery, DeliveryEvent, Distribution
+from ..models import RecommendationPackage as Package
+from .errors import PackageNotPublished
+
+logger = logging.getLogger(__name__)
+
+
+def _addressed_contacts():
+    """Every active primary contact of every active member country."""
+    return Contact.objects.active_primary().filter(member_country__is_active=True)
+
+
+def _countries_without_contact() -> list[dict]:
+    has_contact = Contact.objects.active_primary().filter(member_country=OuterRef("pk"))
+    return list(MemberCountry.objects.active().exclude(Exists(has_contact)).order_by("name").values("iso2", "name"))
+
+
+@dataclass
+class Publishing:
+    """Whether the task messages reached the broker: known on commit, after the service returned."""
+
+    broker_unavailable: bool = False
+
+
+def _publish_deliveries(delivery_ids: list[int], publishing: Publishing) -> None:
+    """One task message per delivery, all over one producer: one broker connection, not one per message.
+
+    In eager mode (no broker) `apply_async` runs each task in this process, as `.delay()` would.
+    A broker outage must not fail the request that committed the rows: the rows are the outbox
+    and the beat sweeper enqueues them again once the broker is back.
+    """
+    # Imported here: the task module imports the services inside its tasks, never at module level.
+    from ..tasks import send_delivery
+
+    try:
+        with send_delivery.app.producer_or_acquire() as producer:
+            for delivery_id in delivery_ids:
+                send_delivery.apply_async((delivery_id,), producer=producer)
+    except (OperationalError, ConnectionError, OSError) as error:
+        logger.warning("Broker unavailable: %d deliveries stay queued for the sweeper (%s)", len(delivery_ids), error)
+        publishing.broker_unavailable = True
+
+
+# What staff are told when the broker was down: the command and the admin action show the same words.
+BROKER_UNAVAILABLE_MESSAGE = gettext_lazy(
+    "The task queue is unavailable: the deliveries are queued and will be sent when the queue is back."
+)
+
+
+def _enqueue_deliveries(delivery_ids: list[int]) -> Publishing:
+    """Publish on commit, so a worker never looks for a row that is not committed yet."""
+    publishing = Publishing()
+    if delivery_ids:
+        ids = list(delivery_ids)
+        transaction.on_commit(lambda: _publish_deliveries(ids, publishing))
+    return publishing
+
+
+def _due_for_sending(now):
+    """Queued rows whose retry time (if any) has come."""
+    return Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+
+
+def _pending_deliveries():
+    """For a distribution (the outer row): some delivery is still queued or sending."""
+    return Exists(
+        Delivery.objects.filter(
+            distribution_id=OuterRef("pk"), status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING]
+        )
+    )
+
+
+def _mark_finished(distributions, *, now) -> int:
+    """Set `finished_at` on those of `distributions` that are not finished and have nothing pending."""
+    return distributions.filter(finished_at__isnull=True).exclude(_pending_deliveries()).update(finished_at=now)
+
+
+def _record_events(delivery_ids: Iterable[int], *, at, from_status: str, to_status: str, note: str, by=None) -> None:
+    DeliveryEvent.objects.bulk_create(
+        [
+            # The note may quote an SMTP error of any length: the column keeps 500 characters.
+            DeliveryEvent(delivery_id=pk, at=at, from_status=from_status, to_status=to_status, by=by, note=note[:500])
+            for pk in delivery_ids
+        ]
+    )
+
+
+@dataclass(frozen=True)
+class DistributionStart:
+    distribution: Distribution
+    created: int
+    requeued: int
+    publishing: Publishing = field(default_factory=Publishing)
+
+    @property
+    def broker_unavailable(self) -> bool:
+        """The rows are committed but their messages did not reach the broker: the sweeper sends them later."""
+        return self.publishing.broker_unavailable
+
+
+@transaction.atomic
+def distribution_start(*, package: Package, started_by=None, addressed=None) -> DistributionStart:
+    """Start (or resume) distributing a published package.
+
+    Contacts that already have a delivery of this package are never addressed again: distributing
+    again reaches only contacts added since. Queued deliveries of earlier runs whose retry time has
+    come are enqueued again (resuming), which is harmless because a delivery task claims its row
+    before sending; one waiting out a retry backoff keeps its wait (its task message is scheduled).
+    `addressed` replaces the default contact queryset (the benchmark addresses 10,000 contacts).
+    """
+    package = Package.objects.select_for_update().get(pk=package.pk)
+    if package.status != Package.Status.PUBLISHED:
+        raise PackageNotPublished(_("Only the published version of a package can be distributed."))
+    already = Delivery.objects.filter(package=package, contact=OuterRef("pk"))
+    contacts = list(
+        (_addressed_contacts() if addressed is None else addressed)
+        .exclude(Exists(already))
+        .values_list("pk", "member_country_id", "email", "preferred_language")
+    )
+    now = timezone.now()
+    requeued = list(
+        Delivery.objects.filter(_due_for_sending(now), package=package, status=Delivery.Status.QUEUED).values_list(
+            "pk", flat=True
+        )
+    )
+    latest = package.distributions.order_by("-started_at", "-pk").first()
+    if not contacts and latest is not None:
+        return DistributionStart(latest, 0, len(requeued), _enqueue_deliveries(requeued))
+
+    distribution = Distribution.objects.create(
+        package=package,
+        started_by=started_by,
+        started_at=now,
+        countries_without_contact=_countries_without_contact(),
+        finished_at=None if contacts else now,
+    )
+    deliveries = Delivery.objects.bulk_create(
+        [
+            Delivery(
+                distribution=distribution,
+                package=package,
+                contact_id=contact_id,
+                member_country_id=country_id,
+                email=email,
+                language=language,
+                queued_at=now,
+            )
+            for contact_id, country_id, email, language in contacts
+        ],
+        batch_size=1000,
+    )
+    publishing = _enqueue_deliveries([d.pk for d in deliveries] + requeued)
+    return DistributionStart(distribution, len(deliveries), len(requeued), publishing)
+
+
+def distribution_mark_finished_if_done(*, distribution_id: int) -> bool:
+    """Set `finished_at` once no delivery is queued or sending: counted from rows, never from the broker.
+
+    One statement: run after the caller's own change is committed, the last finisher always sees
+    every other finisher's commit, so some call sets it.
+    """
+    return bool(_mark_finished(Distribution.objects.filter(pk=distribution_id), now=timezone.now()))

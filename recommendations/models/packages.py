@@ -250,7 +250,13 @@ class DownloadEvent(models.Model):
 
 
 class DeliveryEvent(models.Model):
-    """Audit trail of a delivery: claims, attempts, failures, and staff retries (with who)."""
+    """Audit trail of a delivery off the plain path: failed attempts (deferred for a retry, or final,
+    with the error), rows the sweeper took back from a dead worker, and staff retries (with who).
+
+    A claim and a successful send are not events: the row itself holds them (`claimed_at`,
+    `attempts`, `sent_at`). Recording them would add two rows per delivery, about a tenth more time
+    per email sent, for nothing the row does not already say.
+    """
 
     delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="events", verbose_name=_("delivery"))
     at = models.DateTimeField(_("at"), default=timezone.now)

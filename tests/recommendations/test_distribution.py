@@ -140,6 +140,11 @@ def test_a_transient_refusal_is_retried_with_backoff_then_sent(smtp_server, sett
     assert _send(delivery.pk).status == "sent"
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts, delivery.last_error) == ("sent", 3, "")
+    # The trail holds the failed attempts; claims and the send itself are on the row (see DeliveryEvent).
+    trail = list(DeliveryEvent.objects.filter(delivery=delivery).values_list("from_status", "to_status", "note"))
+    assert [(f, t) for f, t, _note in trail] == [("sending", "queued"), ("sending", "queued")]
+    assert trail[0][2].startswith("Attempt 1 failed, retrying in 10 s") and "451" in trail[0][2]
+    assert delivery.claimed_at is not None and delivery.sent_at >= delivery.claimed_at
     assert len(smtp_server.messages_to("busy@example.org")) == 1
 
 

@@ -113,18 +113,10 @@ class DistributionAdmin(admin.ModelAdmin):
 
     def progress_view(self, request, pk):
         distribution = self._distribution(request, pk)
-        progress = selectors.progress_from(distribution)
         finished_at = distribution.finished_at
         response = JsonResponse(
             {
-                "total": progress.total,
-                "sent": progress.sent,
-                "failed": progress.failed,
-                "queued": progress.queued,
-                "sending": progress.sending,
-                "pending": progress.pending,
-                "percent": progress.percent,
-                "done": progress.done,
+                **selectors.progress_from(distribution).as_dict(),
                 "finished_at": finished_at.isoformat() if finished_at else None,
             }
         )

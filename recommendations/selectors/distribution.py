@@ -31,6 +31,15 @@ class Progress:
     def percent(self) -> int:
         return round(100 * (self.sent + self.failed) / self.total) if self.total else 100
 
+    def as_dict(self) -> dict:
+        """Every count and the derived values, for the JSON a progress page polls."""
+        return {
+            **{field.name: getattr(self, field.name) for field in fields(self)},
+            "pending": self.pending,
+            "percent": self.percent,
+            "done": self.done,
+        }
+
 
 def progress_counts(relation: str = "") -> dict[str, Count]:
     """The counts behind `Progress`, named `progress_<field>`: aggregated over a delivery queryset,

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from envcrime.emails import build_templated_email, is_transient_smtp_error
 
 from ..models import Delivery
-from .distribution import _record_events, distribution_mark_finished_if_done
+from .distribution import delivery_events_record, distribution_mark_finished_if_done
 from .links import delivery_link_url
 
 logger = logging.getLogger(__name__)
@@ -140,7 +140,7 @@ def delivery_defer(*, delivery: Delivery, claimed_at: datetime, error: BaseExcep
     )
     if not deferred:
         return SendOutcome(Outcome.OVERTAKEN)
-    _record_events(
+    delivery_events_record(
         [delivery.pk],
         at=timezone.now(),
         from_status=Delivery.Status.SENDING,
@@ -159,7 +159,7 @@ def delivery_fail(*, delivery: Delivery, claimed_at: datetime, error: BaseExcept
     )
     if not failed:
         return SendOutcome(Outcome.OVERTAKEN)
-    _record_events(
+    delivery_events_record(
         [delivery.pk],
         at=timezone.now(),
         from_status=Delivery.Status.SENDING,

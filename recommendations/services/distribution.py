@@ -63,7 +63,7 @@ BROKER_UNAVAILABLE_MESSAGE = gettext_lazy(
 )
 
 
-def _enqueue_deliveries(delivery_ids: list[int]) -> Publishing:
+def deliveries_enqueue(delivery_ids: list[int]) -> Publishing:
     """Publish on commit, so a worker never looks for a row that is not committed yet."""
     publishing = Publishing()
     if delivery_ids:
@@ -86,12 +86,14 @@ def _pending_deliveries():
     )
 
 
-def _mark_finished(distributions, *, now) -> int:
+def distributions_mark_finished(distributions, *, now) -> int:
     """Set `finished_at` on those of `distributions` that are not finished and have nothing pending."""
     return distributions.filter(finished_at__isnull=True).exclude(_pending_deliveries()).update(finished_at=now)
 
 
-def _record_events(delivery_ids: Iterable[int], *, at, from_status: str, to_status: str, note: str, by=None) -> None:
+def delivery_events_record(
+    delivery_ids: Iterable[int], *, at, from_status: str, to_status: str, note: str, by=None
+) -> None:
     DeliveryEvent.objects.bulk_create(
         [
             # The note may quote an SMTP error of any length: the column keeps 500 characters.
@@ -141,7 +143,7 @@ def distribution_start(*, package: Package, started_by=None, addressed=None) -> 
     )
     latest = package.distributions.order_by("-started_at", "-pk").first()
     if not contacts and latest is not None:
-        return DistributionStart(latest, 0, len(requeued), _enqueue_deliveries(requeued))
+        return DistributionStart(latest, 0, len(requeued), deliveries_enqueue(requeued))
 
     distribution = Distribution.objects.create(
         package=package,
@@ -165,7 +167,7 @@ def distribution_start(*, package: Package, started_by=None, addressed=None) -> 
         ],
         batch_size=1000,
     )
-    publishing = _enqueue_deliveries([d.pk for d in deliveries] + requeued)
+    publishing = deliveries_enqueue([d.pk for d in deliveries] + requeued)
     return DistributionStart(distribution, len(deliveries), len(requeued), publishing)
 
 
@@ -175,4 +177,4 @@ def distribution_mark_finished_if_done(*, distribution_id: int) -> bool:
     One statement: run after the caller's own change is committed, the last finisher always sees
     every other finisher's commit, so some call sets it.
     """
-    return bool(_mark_finished(Distribution.objects.filter(pk=distribution_id), now=timezone.now()))
+    return bool(distributions_mark_finished(Distribution.objects.filter(pk=distribution_id), now=timezone.now()))

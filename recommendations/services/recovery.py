@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from ..models import Delivery, Distribution
 from ..selectors.distribution import broker_queue_length
-from .distribution import _enqueue_deliveries, _mark_finished, _record_events
+from .distribution import deliveries_enqueue, delivery_events_record, distributions_mark_finished
 
 
 @transaction.atomic
@@ -28,7 +28,7 @@ def deliveries_retry_failed(*, distribution: Distribution, by) -> int:
     Delivery.objects.filter(pk__in=failed).update(
         status=Delivery.Status.QUEUED, attempts=0, queued_at=now, next_attempt_at=None, claimed_at=None
     )
-    _record_events(
+    delivery_events_record(
         failed,
         at=now,
         from_status=Delivery.Status.FAILED,
@@ -37,7 +37,7 @@ def deliveries_retry_failed(*, distribution: Distribution, by) -> int:
         note=_("Retry requested by staff"),
     )
     Distribution.objects.filter(pk=distribution.pk).update(finished_at=None)
-    _enqueue_deliveries(failed)
+    deliveries_enqueue(failed)
     return len(failed)
 
 
@@ -73,7 +73,7 @@ def deliveries_sweep(*, now=None) -> SweepResult:
         Delivery.objects.filter(pk__in=stuck, status=Delivery.Status.SENDING).update(
             status=Delivery.Status.QUEUED, next_attempt_at=now
         )
-        _record_events(
+        delivery_events_record(
             stuck,
             at=now,
             from_status=Delivery.Status.SENDING,
@@ -90,6 +90,6 @@ def deliveries_sweep(*, now=None) -> SweepResult:
         )
     if overdue:
         Delivery.objects.filter(pk__in=overdue).update(next_attempt_at=now)
-    _enqueue_deliveries(stuck + overdue)
-    finished = _mark_finished(Distribution.objects.all(), now=now)
+    deliveries_enqueue(stuck + overdue)
+    finished = distributions_mark_finished(Distribution.objects.all(), now=now)
     return SweepResult(len(stuck), len(overdue), finished)

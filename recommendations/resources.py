@@ -13,35 +13,26 @@ class IsoDateTimeWidget(widgets.Widget):
         return value.isoformat() if value is not None else ""
 
 
-REPORT_COLUMNS = [
-    "country_iso2",
-    "country",
-    "region",
-    "contact",
-    "email",
-    "language",
-    "status",
-    "attempts",
-    "last_error",
-    "sent_at",
-    "first_downloaded_at",
-    "download_count",
-    "acknowledged_at",
-]
-DATETIME_COLUMNS = {"sent_at", "first_downloaded_at", "acknowledged_at"}
+def _column(name: str, widget=None) -> fields.Field:
+    return fields.Field(attribute=name, column_name=name, widget=widget)
 
 
 class DeliveryReportResource(resources.Resource):
     """Exports the rows of `selectors.delivery_report_rows` (dicts), one column per key."""
 
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        for name in REPORT_COLUMNS:
-            widget = IsoDateTimeWidget() if name in DATETIME_COLUMNS else widgets.Widget()
-            self.fields[name] = fields.Field(attribute=name, column_name=name, widget=widget)
-
-    def get_export_order(self):
-        return REPORT_COLUMNS
+    country_iso2 = _column("country_iso2")
+    country = _column("country")
+    region = _column("region")
+    contact = _column("contact")
+    email = _column("email")
+    language = _column("language")
+    status = _column("status")
+    attempts = _column("attempts")
+    last_error = _column("last_error")
+    sent_at = _column("sent_at", IsoDateTimeWidget())
+    first_downloaded_at = _column("first_downloaded_at", IsoDateTimeWidget())
+    download_count = _column("download_count")
+    acknowledged_at = _column("acknowledged_at", IsoDateTimeWidget())
 
 
 def delivery_report_csv(rows) -> str:

@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from envcrime import workplace
 from envcrime.admin import ReadOnlyInline, ReadOnlyModelAdmin, RegionalNetworkFilter, YesNoFilter
-from envcrime.downloads import no_store
+from envcrime.downloads import no_store, private_download
 
 from .. import selectors, services
 from ..models import Delivery, DeliveryEvent, Distribution, DownloadEvent
@@ -126,12 +126,11 @@ class DistributionAdmin(admin.ModelAdmin):
         distribution = self._distribution(request, pk)
         package = distribution.package
         filename = f"delivery-report-{package.visit.slug}-v{package.version}-{distribution.pk}.csv"
-        response = HttpResponse(
-            delivery_report_csv(selectors.delivery_report_rows(distribution)),
+        return private_download(
+            delivery_report_csv(selectors.delivery_report_rows(distribution)).encode(),
+            filename=filename,
             content_type="text/csv; charset=utf-8",
         )
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return no_store(response)
 
     def retry_failed_view(self, request, pk):
         distribution = self._distribution(request, pk)

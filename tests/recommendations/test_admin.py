@@ -1,5 +1,6 @@
 import csv
 import io
+from datetime import datetime
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -100,6 +101,24 @@ def test_distribute_action_and_the_distribution_page(staff_client, smtp_server, 
     assert by_country["KE"]["status"] == "failed" and "550" in by_country["KE"]["last_error"]
     assert by_country["NP"]["status"] == "no_primary_contact"
     assert by_country["FR"]["status"] == "sent"
+    assert "no-store" in report["Cache-Control"] and "attachment" in report["Content-Disposition"]
+    assert list(rows[0]) == [
+        "country_iso2",
+        "country",
+        "region",
+        "contact",
+        "email",
+        "language",
+        "status",
+        "attempts",
+        "last_error",
+        "sent_at",
+        "first_downloaded_at",
+        "download_count",
+        "acknowledged_at",
+    ]
+    sent_at = datetime.fromisoformat(by_country["FR"]["sent_at"])
+    assert sent_at.tzinfo is not None and not by_country["NP"]["sent_at"]
 
     smtp_server.handler.refusals.clear()
     retry_url = reverse("admin:recommendations_distribution_retry_failed", args=[distribution.pk])

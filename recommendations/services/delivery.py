@@ -26,10 +26,6 @@ EMAIL_TEMPLATE_PREFIX = "recommendations/email/package_distributed"
 MAX_RETRY_COUNTDOWN_SECONDS = 600
 
 
-class TransientDeliveryError(Exception):
-    """The relay said "try later": the task retries with backoff."""
-
-
 class Outcome(StrEnum):
     SKIPPED = "skipped"  # another copy of the task message claimed the row first
     SENT = "sent"

@@ -324,3 +324,28 @@ def test_a_visit_that_is_over_offers_no_cancellation_and_no_letter(delegate_clie
     delegate_client.post(reverse("meetings:registration_cancel", kwargs={"pk": registration.pk}))
     registration.refresh_from_db()
     assert registration.status == Status.CONFIRMED
+
+
+def test_my_registrations_pins_queries_with_several_waitlisted(delegate_client, django_assert_num_queries):
+    for minutes in range(5):
+        visit = VisitFactory()
+        AgendaItemFactory(visit=visit)
+        RegistrationFactory(
+            visit=visit,
+            status=Status.WAITLISTED,
+            confirmed_at=None,
+            waitlisted_at=timezone.now() - datetime.timedelta(hours=1),
+        )
+        RegistrationFactory(
+            visit=visit,
+            delegate=delegate_client.user,
+            status=Status.WAITLISTED,
+            confirmed_at=None,
+            waitlisted_at=timezone.now() - datetime.timedelta(minutes=minutes),
+        )
+    delegate_client.get(reverse("meetings:my_registrations"))  # the first request records the user session
+    # session, user, user session (savepoint, read, user, update, release), the registrations with their
+    # waiting-list positions, their agendas, the liaison link of the navigation: none per waitlisted row.
+    with django_assert_num_queries(10):
+        page = delegate_client.get(reverse("meetings:my_registrations")).content.decode()
+    assert page.count("You are number 2 on the waiting list") == 5

@@ -1,7 +1,18 @@
-"""Dependencies point one way: recommendations → meetings → programmes (DESIGN.md section 2).
+"""Dependencies point one way: recommendations → meetings → programmes (DESIGN.md section 2), without cycles.
 
-Read from the source with `ast`, so an import inside a function counts too: a lazy import still
-ties the lower app to the higher one.
+Everything is read from the source with `ast`. The rules:
+
+1. An app never imports the apps built on it (`FORBIDDEN`), not even inside a function: a lazy
+   import still ties the lower app to the higher one.
+2. No import cycle between modules of the project (envcrime, programmes, meetings, recommendations),
+   counting module-level imports only (those in class bodies included; those inside functions not:
+   they run when called, and are how a task reaches the service that enqueues it).
+3. No import cycle between the packages, counting module-level imports, where the project package
+   `envcrime` is two layers: its *helper* modules — those from which no chain of module-level
+   imports reaches a module of an app (emails, pdf, downloads, exports, the admin building blocks
+   in envcrime.admin) — sit below the apps; its other modules (home view, admin site, to-do panel,
+   urls) sit above them. So envcrime may import every app, and an app may import only envcrime's
+   helper modules (checked on its own, to name the offending import).
 """
 
 import ast
@@ -43,17 +54,7 @@ def test_the_checker_sees_imports_inside_functions(tmp_path):
     assert imported_top_level_packages(module) == {"meetings", "recommendations"}
 
 
-# --- No import cycles -------------------------------------------------------------------------------
-#
-# The rule, on module-level imports (an import inside a function runs only when called, and is how
-# a task reaches the service that enqueues it):
-#   1. No cycle between modules of the project: following module-level imports from any module of
-#      envcrime, programmes, meetings or recommendations never leads back to it.
-#   2. No cycle between the packages, where `envcrime` counts as two layers: its *helper* modules
-#      (those that, following module-level imports, reach no module of an app: emails, pdf,
-#      downloads, admin building blocks, ...) sit below the apps; its other modules (home view, admin
-#      site, to-do panel, urls, settings) sit above them. So the project package may import every
-#      app, and an app may import only envcrime's helper modules.
+# --- No import cycles (rules 2 and 3 of the docstring) -------------------------------------------
 
 APPS = ("programmes", "meetings", "recommendations")
 PACKAGES = ("envcrime", *APPS)
@@ -152,6 +153,15 @@ def layer(name: str, helpers: set[str]) -> str:
     return "envcrime (helpers)" if name in helpers else "envcrime (project)"
 
 
+def package_graph(graph: dict[str, set[str]], helpers: set[str]) -> dict[str, set[str]]:
+    packages: dict[str, set[str]] = {}
+    for source, targets in graph.items():
+        packages.setdefault(layer(source, helpers), set()).update(
+            layer(target, helpers) for target in targets if layer(target, helpers) != layer(source, helpers)
+        )
+    return packages
+
+
 def test_no_import_cycle_between_modules():
     graph = import_graph()
     found = [describe(component, graph) for component in cycles(graph)]
@@ -176,11 +186,7 @@ def test_apps_import_only_the_helper_modules_of_the_project_package():
 def test_no_import_cycle_between_packages():
     graph = import_graph()
     helpers = envcrime_helpers(graph)
-    packages: dict[str, set[str]] = {}
-    for source, targets in graph.items():
-        packages.setdefault(layer(source, helpers), set()).update(
-            layer(target, helpers) for target in targets if layer(target, helpers) != layer(source, helpers)
-        )
+    packages = package_graph(graph, helpers)
     found = [describe(component, packages) for component in cycles(packages)]
     assert not found, "package-level import cycles:\n" + "\n".join(found)
 
@@ -198,3 +204,18 @@ def test_the_cycle_finder_sees_module_level_cycles_and_skips_function_imports(tm
     graph = {name: module_level_imports(path, name, modules) for name, path in modules.items()}
     assert graph == {"pkg": set(), "pkg.a": {"pkg.b"}, "pkg.b": {"pkg.a"}, "pkg.c": set()}
     assert cycles(graph) == [["pkg.a", "pkg.b"]]
+
+
+def test_an_envcrime_module_is_a_helper_only_while_no_chain_of_imports_reaches_an_app():
+    graph = {
+        "envcrime.emails": set(),
+        "envcrime.admin": {"envcrime.exports"},
+        "envcrime.exports": set(),
+        "envcrime.workplace": {"meetings.models"},
+        "envcrime.admin_site": {"envcrime.workplace"},
+        "meetings.models": set(),
+        "meetings.admin": {"envcrime.admin", "envcrime.admin_site"},
+    }
+    helpers = envcrime_helpers(graph)
+    assert helpers == {"envcrime.emails", "envcrime.admin", "envcrime.exports"}
+    assert cycles(package_graph(graph, helpers)) == [["envcrime (project)", "meetings"]]

@@ -28,6 +28,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from programmes.models import Contact, MemberCountry, Organisation
 
@@ -528,10 +529,35 @@ def registrations_waitlist(*, registration_ids, by) -> BulkOutcome:
     return _bulk(registration_ids, by=by, step=_waitlist_locked)
 
 
+class CapacityBelowConfirmed(RegistrationError):
+    def __init__(self, *, confirmed: int):
+        super().__init__(
+            ngettext(
+                "%(count)d seat is confirmed: the capacity cannot be lower. Decline or cancel registrations first.",
+                "%(count)d seats are confirmed: the capacity cannot be lower. Decline or cancel registrations first.",
+                confirmed,
+            )
+            % {"count": confirmed}
+        )
+        self.confirmed = confirmed
+
+
+def capacity_error(*, visit: Visit, capacity: int) -> CapacityBelowConfirmed | None:
+    """Why `capacity` cannot be set now (for a form to show early), or None; the service re-checks under lock."""
+    confirmed = confirmed_count(visit)
+    return CapacityBelowConfirmed(confirmed=confirmed) if capacity < confirmed else None
+
+
 @transaction.atomic
-def visit_fill_from_waitlist(*, visit: Visit) -> list[Registration]:
-    """After staff raised the capacity: hand the new seats to the waiting list."""
-    return _fill_from_waitlist(_lock_visit(visit.pk))
+def visit_change_capacity(*, visit: Visit, capacity: int) -> list[Registration]:
+    """Set a visit's capacity, never below its confirmed seats; new seats go to the waiting list in order."""
+    locked = _lock_visit(visit.pk)
+    if error := capacity_error(visit=locked, capacity=capacity):
+        raise error
+    locked.capacity = capacity
+    locked.save(update_fields=["capacity", "updated_at"])
+    visit.capacity = capacity
+    return _fill_from_waitlist(locked)
 
 
 @dataclass

@@ -202,15 +202,33 @@ def test_database_refuses_two_affiliations():
         RegistrationFactory(organisation=OrganisationFactory(), member_country=member_country("KE"))
 
 
-def test_raising_capacity_promotes_from_the_waiting_list():
+def test_raising_capacity_promotes_from_the_waiting_list_in_order():
     visit = VisitFactory(capacity=1)
     RegistrationFactory(visit=visit)
-    queued = waitlisted(visit, minutes_ago=1)
-    visit.capacity = 2
-    visit.save(update_fields=["capacity"])
-    services.visit_fill_from_waitlist(visit=visit)
-    queued.refresh_from_db()
-    assert queued.status == Status.CONFIRMED
+    first, second, third = (
+        waitlisted(visit, minutes_ago=3),
+        waitlisted(visit, minutes_ago=2),
+        waitlisted(visit, minutes_ago=1),
+    )
+    promoted = services.visit_change_capacity(visit=visit, capacity=3)
+    assert promoted == [first, second]
+    assert [Registration.objects.get(pk=r.pk).status for r in (first, second, third)] == [
+        Status.CONFIRMED,
+        Status.CONFIRMED,
+        Status.WAITLISTED,
+    ]
+    assert Visit.objects.get(pk=visit.pk).capacity == 3
+
+
+def test_capacity_never_goes_below_the_confirmed_seats():
+    visit = VisitFactory(capacity=3)
+    RegistrationFactory(visit=visit)
+    RegistrationFactory(visit=visit)
+    with pytest.raises(services.CapacityBelowConfirmed) as refused:
+        services.visit_change_capacity(visit=visit, capacity=1)
+    assert refused.value.confirmed == 2 and "2 seats are confirmed" in refused.value.message
+    assert Visit.objects.get(pk=visit.pk).capacity == 3
+    assert services.visit_change_capacity(visit=visit, capacity=2) == []
 
 
 def test_attendance_records_who_checked_in_and_refuses_strangers():

@@ -1,4 +1,7 @@
-"""Admin building blocks shared by the apps."""
+"""Admin building blocks shared by the apps.
+
+The apps import this module, so it imports no app at module level (tests/test_import_direction.py):
+the admin site, which reads every app for the to-do panel, lives in `admin_site`."""
 
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -8,17 +11,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from programmes.models import MemberCountry, Organisation
-
-from . import workplace
 from .exports import EXPORT_FORMATS
-
-
-class WorkplaceAdminSite(admin.AdminSite):
-    """The admin index starts from what needs doing (templates/admin/index.html shows `todo`)."""
-
-    def index(self, request, extra_context=None):
-        return super().index(request, {"todo": workplace.todo(request.user), **(extra_context or {})})
 
 
 class LabelledInlineFormSet(BaseInlineFormSet):
@@ -114,12 +107,16 @@ class RegionalNetworkFilter(admin.SimpleListFilter):
     organisation_field = None
 
     def lookups(self, request, model_admin):
+        from programmes.models import Organisation
+
         networks = Organisation.objects.filter(kind=Organisation.Kind.REGIONAL_NETWORK).order_by("short_name")
         return [(str(network.pk), network.short_name or network.name) for network in networks]
 
     def queryset(self, request, queryset):
         if self.value() not in {value for value, _label in self.lookup_choices}:
             return queryset
+        from programmes.models import MemberCountry
+
         # A subquery, not a join: a country in several networks would repeat the row.
         condition = Q(member_country__in=MemberCountry.objects.filter(networks__pk=self.value()))
         if self.organisation_field:

@@ -15,4 +15,4 @@ class PortalAdminConfig(AdminConfig):
     """Django's admin with the staff workplace as its site (the to-do panel on the index)."""
 
     default = False
-    default_site = "envcrime.admin.WorkplaceAdminSite"
+    default_site = "envcrime.admin_site.WorkplaceAdminSite"

@@ -12,15 +12,14 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import ngettext_lazy
 
 from meetings.models import Registration, Visit
+from meetings.selectors import REGISTRATION_WINDOW_DAYS, registration_window
 from recommendations.models import Delivery, Distribution, RecommendationPackage
-
-REGISTRATION_WINDOW_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -39,12 +38,6 @@ def can_view(user, model) -> bool:
 
 
 # --- The querysets the items count and the admin filters apply ----------------------------------
-
-
-def registration_window(now) -> dict[str, Q]:
-    """Visits whose registration opens, or closes, within the next REGISTRATION_WINDOW_DAYS."""
-    soon = (now, now + datetime.timedelta(days=REGISTRATION_WINDOW_DAYS))
-    return {"opening": Q(registration_opens_at__range=soon), "closing": Q(registration_closes_at__range=soon)}
 
 
 def packages_not_distributed(queryset=None):

@@ -3,14 +3,19 @@ import datetime
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 
 from programmes.models import MemberCountry, Organisation
 
 from .models import Registration, Visit
-from .services import RegistrationData, stay_errors
-
-RESPONSIBILITIES_MAX_LENGTH = 2000
+from .services import (
+    FORM_FIELDS,
+    REQUIRED_FIELDS,
+    RESPONSIBILITIES_MAX_LENGTH,
+    RegistrationData,
+    registration_errors,
+)
 
 
 class DateInput(forms.DateInput):
@@ -21,7 +26,8 @@ class DateInput(forms.DateInput):
 
 
 class RegistrationForm(forms.ModelForm):
-    """Checks the shape of the answers; the service enforces the visit's rules again under lock."""
+    """The service's data as a form: its fields and its rules (`registration_errors`), which the service
+    checks again under the visit lock."""
 
     member_country = forms.ModelChoiceField(
         queryset=MemberCountry.objects.active(),
@@ -40,22 +46,8 @@ class RegistrationForm(forms.ModelForm):
 
     class Meta:
         model = Registration
-        fields = [
-            "full_name",
-            "job_title",
-            "agency",
-            "responsibilities",
-            "member_country",
-            "organisation",
-            "arrival_date",
-            "departure_date",
-            "needs_visa_letter",
-            "nationality",
-            "passport_number",
-            "dietary_needs",
-            "accessibility_needs",
-            "consent_to_participant_list",
-        ]
+        # The fields of the service's data: one list for the form, the service and the row.
+        fields = FORM_FIELDS
         widgets = {
             "arrival_date": DateInput(),
             "departure_date": DateInput(),
@@ -78,19 +70,10 @@ class RegistrationForm(forms.ModelForm):
     def __init__(self, *args, visit: Visit, **kwargs):
         self.visit = visit
         super().__init__(*args, **kwargs)
-        for name in ("full_name", "job_title", "arrival_date", "departure_date"):
+        for name in REQUIRED_FIELDS:
             self.fields[name].required = True
-        # The model's text fields have no length limit; the form gives one, with a clear message.
-        self.fields["responsibilities"] = forms.CharField(
-            label=self.fields["responsibilities"].label,
-            help_text=self.fields["responsibilities"].help_text,
-            required=False,
-            max_length=RESPONSIBILITIES_MAX_LENGTH,
-            widget=forms.Textarea(attrs={"rows": 3}),
-            error_messages={
-                "max_length": _("Please keep this under %(limit_value)d characters (it has %(show_value)d).")
-            },
-        )
+        # The browser stops at the limit too; the message comes from the rules.
+        self.fields["responsibilities"].widget.attrs["maxlength"] = RESPONSIBILITIES_MAX_LENGTH
         self.helper = FormHelper()
         self.helper.form_id = "registration-form"
         self.helper.layout = Layout(
@@ -121,23 +104,14 @@ class RegistrationForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        country, organisation = cleaned.get("member_country"), cleaned.get("organisation")
-        if country and organisation:
-            self.add_error(None, _("Choose either a member country or an organisation, not both."))
-        elif (
-            not country
-            and not organisation
-            and "member_country" not in self.errors
-            and "organisation" not in self.errors
-        ):
-            self.add_error(None, _("Choose the member country or the organisation you represent."))
-        for name, message in stay_errors(
-            visit=self.visit, arrival_date=cleaned.get("arrival_date"), departure_date=cleaned.get("departure_date")
-        ).items():
-            if name not in self.errors:
-                self.add_error(name, message)
-        if cleaned.get("needs_visa_letter") and not (cleaned.get("nationality") or "").strip():
-            self.add_error("nationality", _("Tell us your nationality so that we can write the invitation letter."))
+        # Fields the form could not read are None here; their own message already says why.
+        data = self._data(cleaned, language="")
+        affiliation_unread = "member_country" in self.errors or "organisation" in self.errors
+        for name, messages in registration_errors(visit=self.visit, data=data).items():
+            if name in self.errors or (name == NON_FIELD_ERRORS and affiliation_unread):
+                continue
+            for message in messages:
+                self.add_error(None if name == NON_FIELD_ERRORS else name, message)
         return cleaned
 
     def _post_clean(self):
@@ -145,10 +119,14 @@ class RegistrationForm(forms.ModelForm):
         # the service validates under the visit lock, the database enforces the constraints.
         pass
 
-    def to_data(self, *, language: str) -> RegistrationData:
-        values = {name: self.cleaned_data[name] for name in self.Meta.fields}
-        values["nationality"] = values["nationality"].strip()
+    @staticmethod
+    def _data(cleaned: dict, *, language: str) -> RegistrationData:
+        values = {name: cleaned.get(name) for name in FORM_FIELDS}
+        values["nationality"] = (values["nationality"] or "").strip()
         return RegistrationData(language=language, **values)
+
+    def to_data(self, *, language: str) -> RegistrationData:
+        return self._data(self.cleaned_data, language=language)
 
 
 class NominationRejectForm(forms.Form):

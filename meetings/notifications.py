@@ -30,7 +30,7 @@ EVENT_STATUS = {
 EVENTS_WITH_CALENDAR = ("confirmed", "promoted")
 
 
-def send_registration_email(registration: Registration, event: str) -> None:
+def send_registration_status_email(registration: Registration, event: str) -> None:
     if event not in EVENT_STATUS:
         raise ValueError(f"unknown registration email {event!r}")
     visit = registration.visit

@@ -1,5 +1,6 @@
 """Reads that pages, emails and the admin share; annotated so list pages never query per row."""
 
+import datetime
 from itertools import groupby
 
 from django.db.models import Case, Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
@@ -8,9 +9,18 @@ from django.utils import timezone
 
 from programmes.roles import user_is_liaison
 
-from .models import AgendaItem, Registration, RegistrationStatusChange, Visit
+from .models import AgendaItem, Attendance, Registration, RegistrationStatusChange, Visit
 
 Status = Registration.Status
+
+REGISTRATION_WINDOW_DAYS = 7
+
+
+def registration_window(now) -> dict[str, Q]:
+    """Visits whose registration opens, or closes, within the next REGISTRATION_WINDOW_DAYS (the staff
+    to-do panel counts them, the visit admin's list filter shows them)."""
+    soon = (now, now + datetime.timedelta(days=REGISTRATION_WINDOW_DAYS))
+    return {"opening": Q(registration_opens_at__range=soon), "closing": Q(registration_closes_at__range=soon)}
 
 
 def with_seat_counts(queryset: QuerySet) -> QuerySet:
@@ -69,6 +79,24 @@ def public_participants(visit: Visit) -> QuerySet:
         .select_related("member_country", "organisation")
         .order_by("full_name", "pk")
     )
+
+
+def check_in_sheet(*, visit: Visit, date) -> list[Registration]:
+    """The confirmed delegates of a visit by name, each with `attendance` on `date` (None when absent)."""
+    attendances = {
+        attendance.registration_id: attendance
+        for attendance in Attendance.objects.filter(registration__visit=visit, date=date).select_related(
+            "checked_in_by"
+        )
+    }
+    registrations = list(
+        Registration.objects.filter(visit=visit, status=Status.CONFIRMED)
+        .select_related("member_country", "organisation")
+        .order_by("full_name", "pk")
+    )
+    for registration in registrations:
+        registration.attendance = attendances.get(registration.pk)
+    return registrations
 
 
 def nomination_rejections(registration) -> QuerySet:

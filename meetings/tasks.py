@@ -1,4 +1,4 @@
-"""Thin Celery tasks: ids in, load, call, retry on transient mail errors."""
+"""Thin Celery tasks: ids in, one service call, retries on transient mail errors."""
 
 import logging
 import smtplib
@@ -9,13 +9,7 @@ from django.conf import settings
 
 from envcrime.emails import is_transient_smtp_error
 
-from . import notifications
-from .models import Registration
-from .notifications import EVENT_STATUS
-
 logger = logging.getLogger(__name__)
-
-Status = Registration.Status
 
 # SMTPException derives from OSError; OSError also covers a relay that refuses the connection.
 # Only the transient ones reach Celery's autoretry: `_permanent_refusal_logged` stops the others.
@@ -30,16 +24,6 @@ MAIL_RETRY = {
 }
 
 
-def _registration(registration_id: int) -> Registration | None:
-    return (
-        Registration.objects.select_related(
-            "visit", "visit__host_country", "delegate", "member_country", "organisation"
-        )
-        .filter(pk=registration_id)
-        .first()
-    )
-
-
 @contextmanager
 def _permanent_refusal_logged(description: str):
     """Let transient mail errors through to the retry; log a permanent refusal (5xx) and give up at once."""
@@ -52,39 +36,29 @@ def _permanent_refusal_logged(description: str):
         logger.error("%s not sent, refused for good: %r", description, error)
 
 
+# The services import this module to enqueue the tasks on commit; each task imports its service when it
+# runs, so the two modules never import each other at load time.
+
+
 @shared_task(**MAIL_RETRY)
 def send_registration_email(registration_id: int, event: str) -> None:
-    registration = _registration(registration_id)
-    if registration is None:
-        return
-    if registration.status != EVENT_STATUS.get(event, registration.status):
-        logger.info(
-            "%r email of registration %s not sent: the registration is %s now",
-            event,
-            registration_id,
-            registration.status,
-        )
-        return
+    from .services.emails import registration_email_send
+
     with _permanent_refusal_logged(f"{event!r} email of registration {registration_id}"):
-        notifications.send_registration_email(registration, event)
+        registration_email_send(registration_id=registration_id, event=event)
 
 
 @shared_task(**MAIL_RETRY)
 def notify_staff_of_pending_registration(registration_id: int) -> None:
-    registration = _registration(registration_id)
-    if registration is not None and registration.status == Status.PENDING:
-        with _permanent_refusal_logged(f"staff notice of pending registration {registration_id}"):
-            notifications.send_staff_pending_notice(registration)
+    from .services.emails import staff_pending_notice_send
+
+    with _permanent_refusal_logged(f"staff notice of pending registration {registration_id}"):
+        staff_pending_notice_send(registration_id=registration_id)
 
 
 @shared_task(**MAIL_RETRY)
 def notify_liaison_of_nomination(registration_id: int) -> None:
-    from .services import speaking_contact
+    from .services.emails import liaison_nomination_notice_send
 
-    registration = _registration(registration_id)
-    if registration is None or registration.status != Status.NOMINATED:
-        return
-    contact = speaking_contact(member_country=registration.member_country, organisation=registration.organisation)
-    if contact is not None:
-        with _permanent_refusal_logged(f"liaison notice of nomination {registration_id}"):
-            notifications.send_liaison_nomination_notice(registration, contact)
+    with _permanent_refusal_logged(f"liaison notice of nomination {registration_id}"):
+        liaison_nomination_notice_send(registration_id=registration_id)

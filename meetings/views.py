@@ -1,6 +1,5 @@
 import logging
 
-from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -70,8 +69,9 @@ def visit_calendar(request, slug):
 @require_http_methods(["GET", "POST"])
 def register(request, slug):
     visit = _visit_or_404(slug)
-    if not EmailAddress.objects.filter(user=request.user, verified=True).exists():
-        messages.error(request, _("Please verify your email address before registering."))
+    if error := services.email_verification_error(request.user):
+        # Said before the form is filled in; registration_submit enforces the rule.
+        messages.error(request, error.message)
         return redirect("account_email")
     existing = Registration.objects.filter(visit=visit, delegate=request.user).first()
     if existing is not None and existing.status != Registration.Status.CANCELLED:
@@ -88,9 +88,16 @@ def register(request, slug):
                 registration = services.registration_submit(
                     visit=visit, user=request.user, data=form.to_data(language=_request_language())
                 )
+            except services.EmailNotVerified as error:
+                messages.error(request, error.message)
+                return redirect("account_email")
             except (services.RegistrationClosed, services.AlreadyRegistered) as error:
                 messages.error(request, error.message)
                 return redirect("meetings:my_registrations" if isinstance(error, services.AlreadyRegistered) else visit)
+            except services.InvalidRegistration as error:
+                for name, field_messages in error.errors.items():
+                    for message in field_messages:
+                        form.add_error(name if name in form.fields else None, message)
             except services.RegistrationError as error:
                 form.add_error(None, error.message)
             else:

@@ -164,28 +164,72 @@ def test_check_in_per_day_records_who(staff_client):
     assert staff_client.get(reverse("admin:meetings_visit_check_in", args=[visit.pk, "nonsense"])).status_code == 404
 
 
-def test_raising_capacity_in_the_admin_promotes_the_waiting_list(staff_client):
-    visit = VisitFactory(capacity=1)
-    RegistrationFactory(visit=visit)
-    queued = RegistrationFactory(visit=visit, status=Status.WAITLISTED, confirmed_at=None, waitlisted_at=timezone.now())
-    url = reverse("admin:meetings_visit_change", args=[visit.pk])
-    form = staff_client.get(url).context["adminform"].form
+def visit_form_data(client, visit, **changes):
+    """The visit's change form as the admin renders it, with `changes` applied."""
+    form = client.get(reverse("admin:meetings_visit_change", args=[visit.pk])).context["adminform"].form
     data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
     for name in ("registration_opens_at", "registration_closes_at"):
         value = timezone.localtime(getattr(visit, name))
         data[f"{name}_0"], data[f"{name}_1"] = value.date().isoformat(), value.time().strftime("%H:%M:%S")
         data.pop(name, None)
-    data.update(
-        {
-            "capacity": 2,
-            "agenda_items-TOTAL_FORMS": 0,
-            "agenda_items-INITIAL_FORMS": 0,
-            "requires_approval": "",
-        }
-    )
-    data = {key: value for key, value in data.items() if value != ""}
-    response = staff_client.post(url, data, follow=True)
+    data.update({"agenda_items-TOTAL_FORMS": 0, "agenda_items-INITIAL_FORMS": 0, "requires_approval": "", **changes})
+    return {key: value for key, value in data.items() if value != ""}
+
+
+def test_raising_capacity_in_the_admin_promotes_the_waiting_list(staff_client):
+    visit = VisitFactory(capacity=1)
+    RegistrationFactory(visit=visit)
+    queued = RegistrationFactory(visit=visit, status=Status.WAITLISTED, confirmed_at=None, waitlisted_at=timezone.now())
+    url = reverse("admin:meetings_visit_change", args=[visit.pk])
+    response = staff_client.post(url, visit_form_data(staff_client, visit, capacity=2), follow=True)
     assert "1 delegate was promoted" in response.content.decode(), response.context.get("errors")
     queued.refresh_from_db()
     assert queued.status == Status.CONFIRMED
     assert Visit.objects.get(pk=visit.pk).capacity == 2
+
+
+def test_capacity_cannot_go_below_the_confirmed_seats(staff_client):
+    visit = VisitFactory(capacity=3)
+    for _ in range(2):
+        RegistrationFactory(visit=visit)
+    url = reverse("admin:meetings_visit_change", args=[visit.pk])
+    response = staff_client.post(url, visit_form_data(staff_client, visit, capacity=1, title="Renamed"))
+    assert response.status_code == 200
+    assert "2 seats are confirmed" in str(response.context["adminform"].form.errors["capacity"])
+    visit.refresh_from_db()
+    assert (visit.capacity, visit.title != "Renamed") == (3, True)  # nothing half-written
+    response = staff_client.post(url, visit_form_data(staff_client, visit, capacity=2), follow=True)
+    assert Visit.objects.get(pk=visit.pk).capacity == 2
+
+
+def test_registration_data_is_read_only_in_the_admin(staff_client):
+    registration = RegistrationFactory()
+    page = staff_client.get(reverse("admin:meetings_registration_change", args=[registration.pk])).content.decode()
+    for name in (
+        "full_name",
+        "job_title",
+        "member_country",
+        "organisation",
+        "arrival_date",
+        "departure_date",
+        "needs_visa_letter",
+        "nationality",
+        "passport_number",
+    ):
+        assert f'name="{name}"' not in page, name
+
+
+def test_attendance_cannot_be_deleted_by_hand(staff_client):
+    visit = VisitFactory()
+    registration = RegistrationFactory(visit=visit)
+    attendance = Attendance.objects.create(
+        registration=registration, date=visit.start_date, checked_in_at=timezone.now(), checked_in_by=staff_client.staff
+    )
+    delete_url = reverse("admin:meetings_attendance_delete", args=[attendance.pk])
+    assert staff_client.post(delete_url, {"post": "yes"}).status_code == 403
+    changelist = reverse("admin:meetings_attendance_changelist")
+    response = staff_client.post(
+        changelist, {"action": "delete_selected", "_selected_action": [attendance.pk], "post": "yes"}
+    )
+    assert Attendance.objects.filter(pk=attendance.pk).exists()
+    assert response.status_code in (200, 302)

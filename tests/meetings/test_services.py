@@ -1,11 +1,13 @@
 import datetime
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core import mail
 from django.db import IntegrityError
 from django.utils import timezone
 
 from meetings import services
+from meetings.forms import RegistrationForm
 from meetings.models import Registration, RegistrationStatusChange, Visit
 from tests.factories import (
     DelegateFactory,
@@ -148,17 +150,19 @@ def test_duplicate_is_refused_but_a_cancelled_registration_can_be_renewed():
 
 
 @pytest.mark.parametrize(
-    ("overrides", "error"),
+    ("overrides", "field"),
     [
-        ({"organisation": "ORG"}, services.RegistrationError),  # both affiliations
-        ({"member_country": None}, services.RegistrationError),  # none
-        ({"arrival_date": "far-before"}, services.InvalidStay),
-        ({"departure_date": "far-after"}, services.InvalidStay),
-        ({"departure_date": "before-arrival"}, services.InvalidStay),
-        ({"needs_visa_letter": True, "nationality": " "}, services.RegistrationError),
+        ({"organisation": "ORG"}, "__all__"),  # both affiliations
+        ({"member_country": None}, "__all__"),  # none
+        ({"arrival_date": "far-before"}, "arrival_date"),
+        ({"departure_date": "far-after"}, "departure_date"),
+        ({"departure_date": "before-arrival"}, "departure_date"),
+        ({"needs_visa_letter": True, "nationality": " "}, "nationality"),
+        ({"job_title": " "}, "job_title"),
+        ({"responsibilities": "x" * 2001}, "responsibilities"),
     ],
 )
-def test_bad_data_is_refused(overrides, error):
+def test_bad_data_is_refused(overrides, field):
     visit = VisitFactory()
     days = datetime.timedelta(days=1)
     replacements = {
@@ -170,9 +174,32 @@ def test_bad_data_is_refused(overrides, error):
     overrides = {
         key: replacements.get(value, value) if isinstance(value, str) else value for key, value in overrides.items()
     }
-    with pytest.raises(error):
+    with pytest.raises(services.InvalidRegistration) as refused:
         submit(visit, **overrides)
+    assert list(refused.value.errors) == [field]
     assert not Registration.objects.exists()
+
+
+def test_the_form_and_the_service_share_one_rule():
+    visit = VisitFactory()
+    data = registration_data(visit, needs_visa_letter=True, nationality="")
+    message = "Tell us your nationality so that we can write the invitation letter."
+    assert services.registration_errors(visit=visit, data=data) == {"nationality": [message]}
+    assert services.registration_errors(visit=visit, data=registration_data(visit)) == {}
+    form_fields = set(RegistrationForm.base_fields)
+    assert form_fields == set(services.FORM_FIELDS) and "language" not in form_fields
+
+
+def test_an_unverified_email_address_cannot_register():
+    visit = VisitFactory()
+    delegate = DelegateFactory()
+    EmailAddress.objects.filter(user=delegate).update(verified=False)
+    with pytest.raises(services.EmailNotVerified) as refused:
+        submit(visit, user=delegate)
+    assert "verify your email address" in refused.value.message
+    assert not Registration.objects.exists()
+    EmailAddress.objects.filter(user=delegate).update(verified=True)
+    assert submit(visit, user=delegate).delegate == delegate
 
 
 def test_cannot_cancel_twice_or_after_the_visit_started():
@@ -202,15 +229,33 @@ def test_database_refuses_two_affiliations():
         RegistrationFactory(organisation=OrganisationFactory(), member_country=member_country("KE"))
 
 
-def test_raising_capacity_promotes_from_the_waiting_list():
+def test_raising_capacity_promotes_from_the_waiting_list_in_order():
     visit = VisitFactory(capacity=1)
     RegistrationFactory(visit=visit)
-    queued = waitlisted(visit, minutes_ago=1)
-    visit.capacity = 2
-    visit.save(update_fields=["capacity"])
-    services.visit_fill_from_waitlist(visit=visit)
-    queued.refresh_from_db()
-    assert queued.status == Status.CONFIRMED
+    first, second, third = (
+        waitlisted(visit, minutes_ago=3),
+        waitlisted(visit, minutes_ago=2),
+        waitlisted(visit, minutes_ago=1),
+    )
+    promoted = services.visit_change_capacity(visit=visit, capacity=3)
+    assert promoted == [first, second]
+    assert [Registration.objects.get(pk=r.pk).status for r in (first, second, third)] == [
+        Status.CONFIRMED,
+        Status.CONFIRMED,
+        Status.WAITLISTED,
+    ]
+    assert Visit.objects.get(pk=visit.pk).capacity == 3
+
+
+def test_capacity_never_goes_below_the_confirmed_seats():
+    visit = VisitFactory(capacity=3)
+    RegistrationFactory(visit=visit)
+    RegistrationFactory(visit=visit)
+    with pytest.raises(services.CapacityBelowConfirmed) as refused:
+        services.visit_change_capacity(visit=visit, capacity=1)
+    assert refused.value.confirmed == 2 and "2 seats are confirmed" in refused.value.message
+    assert Visit.objects.get(pk=visit.pk).capacity == 3
+    assert services.visit_change_capacity(visit=visit, capacity=2) == []
 
 
 def test_attendance_records_who_checked_in_and_refuses_strangers():

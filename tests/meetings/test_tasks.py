@@ -10,6 +10,7 @@ from django.utils import timezone
 from meetings import services, tasks
 from meetings.models import Registration
 from tests.factories import DelegateFactory, RegistrationFactory, VisitFactory
+from tests.fixtures.smtp import _free_port as free_port
 
 from .factories import submit_and_endorse
 
@@ -17,62 +18,55 @@ pytestmark = pytest.mark.django_db
 Status = Registration.Status
 
 
-@pytest.fixture
-def failing_send(monkeypatch):
-    """The registration email fails with `failing_send.error`; `failing_send.attempts` lists the tries."""
-
-    class FailingSend:
-        def __init__(self):
-            self.error: Exception | None = None
-            self.attempts: list[str] = []
-
-        def __call__(self, registration, event):
-            self.attempts.append(event)
-            raise self.error
-
-    send = FailingSend()
-    monkeypatch.setattr("meetings.notifications.send_registration_email", send)
-    return send
-
-
-def test_a_permanent_refusal_is_logged_and_not_retried(failing_send, caplog):
+def test_a_permanent_refusal_is_logged_and_not_retried(smtp_server, caplog):
     registration = RegistrationFactory()
-    failing_send.error = smtplib.SMTPRecipientsRefused({registration.delegate.email: (550, b"5.1.1 No such user")})
+    # Refused once only: a retry would get through and be received.
+    smtp_server.refuse(registration.delegate.email, times=1, code="550 5.1.1 No such user")
     with caplog.at_level(logging.ERROR, logger="meetings.tasks"):
-        tasks.send_registration_email.apply(args=(registration.pk, "confirmed"))
-    assert failing_send.attempts == ["confirmed"]
+        result = tasks.send_registration_email.apply(args=(registration.pk, "confirmed"))
+    assert result.successful()
+    assert smtp_server.messages == []
     assert f"registration {registration.pk}" in caplog.text and "550" in caplog.text
 
 
-@pytest.mark.parametrize(
-    "error",
-    [
-        smtplib.SMTPRecipientsRefused({"x@example.org": (451, b"4.3.0 Try again later")}),
-        smtplib.SMTPServerDisconnected("Connection unexpectedly closed"),
-        ConnectionRefusedError(111, "Connection refused"),
-    ],
-)
-def test_a_transient_failure_is_retried(failing_send, error):
+def test_a_transient_refusal_is_retried_until_it_goes_through(smtp_server):
     registration = RegistrationFactory()
-    failing_send.error = error
+    smtp_server.refuse(registration.delegate.email, times=tasks.MAIL_RETRY["max_retries"])
     result = tasks.send_registration_email.apply(args=(registration.pk, "confirmed"))
-    assert len(failing_send.attempts) == 1 + tasks.MAIL_RETRY["max_retries"]
-    assert result.failed()
+    assert result.successful()
+    assert [m.subject.split(":")[0] for m in smtp_server.messages_to(registration.delegate.email)] == [
+        "Your seat is confirmed"
+    ]
 
 
-def test_a_permanent_refusal_of_the_staff_notice_is_not_retried(monkeypatch, settings, caplog):
+def test_a_transient_refusal_gives_up_after_the_last_retry(smtp_server):
+    registration = RegistrationFactory()
+    smtp_server.refuse(registration.delegate.email, times=1 + tasks.MAIL_RETRY["max_retries"])
+    result = tasks.send_registration_email.apply(args=(registration.pk, "confirmed"))
+    assert result.failed() and isinstance(result.result, smtplib.SMTPRecipientsRefused)
+    assert smtp_server.messages == []
+    # Every attempt was used: the next one goes through.
+    tasks.send_registration_email.apply(args=(registration.pk, "confirmed"))
+    assert len(smtp_server.messages) == 1
+
+
+def test_a_relay_that_refuses_the_connection_is_retried(smtp_server, settings):
+    registration = RegistrationFactory()
+    settings.EMAIL_PORT = free_port()  # nothing listens there: the operating system refuses the connection
+    result = tasks.send_registration_email.apply(args=(registration.pk, "confirmed"))
+    # A permanent failure would have been logged and swallowed; this one reached the retry and ran out.
+    assert result.failed() and isinstance(result.result, ConnectionRefusedError)
+
+
+def test_a_permanent_refusal_of_the_staff_notice_is_not_retried(smtp_server, settings, caplog):
     settings.STAFF_NOTIFICATION_EMAILS = ["review@example.org"]
     registration = RegistrationFactory(status=Status.PENDING, confirmed_at=None)
-    attempts = []
-
-    def refuse(registration):
-        attempts.append(registration.pk)
-        raise smtplib.SMTPDataError(554, b"5.7.1 Rejected by policy")
-
-    monkeypatch.setattr("meetings.notifications.send_staff_pending_notice", refuse)
+    smtp_server.refuse("review@example.org", times=1, code="554 5.7.1 Rejected by policy")
     with caplog.at_level(logging.ERROR, logger="meetings.tasks"):
-        tasks.notify_staff_of_pending_registration.apply(args=(registration.pk,))
-    assert attempts == [registration.pk] and "554" in caplog.text
+        result = tasks.notify_staff_of_pending_registration.apply(args=(registration.pk,))
+    assert result.successful()
+    assert smtp_server.messages_to("review@example.org") == []
+    assert "554" in caplog.text
 
 
 # The status each email needs when it is sent (not when it was queued).

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -324,3 +325,40 @@ def test_a_visit_that_is_over_offers_no_cancellation_and_no_letter(delegate_clie
     delegate_client.post(reverse("meetings:registration_cancel", kwargs={"pk": registration.pk}))
     registration.refresh_from_db()
     assert registration.status == Status.CONFIRMED
+
+
+def test_my_registrations_pins_queries_with_several_waitlisted(delegate_client, django_assert_num_queries):
+    for minutes in range(5):
+        visit = VisitFactory()
+        AgendaItemFactory(visit=visit)
+        RegistrationFactory(
+            visit=visit,
+            status=Status.WAITLISTED,
+            confirmed_at=None,
+            waitlisted_at=timezone.now() - datetime.timedelta(hours=1),
+        )
+        RegistrationFactory(
+            visit=visit,
+            delegate=delegate_client.user,
+            status=Status.WAITLISTED,
+            confirmed_at=None,
+            waitlisted_at=timezone.now() - datetime.timedelta(minutes=minutes),
+        )
+    delegate_client.get(reverse("meetings:my_registrations"))  # the first request records the user session
+    # session, user, user session (savepoint, read, user, update, release), the registrations with their
+    # waiting-list positions, their agendas, the liaison link of the navigation: none per waitlisted row.
+    with django_assert_num_queries(10):
+        page = delegate_client.get(reverse("meetings:my_registrations")).content.decode()
+    assert page.count("You are number 2 on the waiting list") == 5
+
+
+def test_an_unverified_delegate_is_sent_to_verify_their_address(delegate_client):
+    visit = VisitFactory()
+    EmailAddress.objects.filter(user=delegate_client.user).update(verified=False)
+    for response in (
+        delegate_client.get(register_url(visit), follow=True),
+        delegate_client.post(register_url(visit), form_data(visit), follow=True),
+    ):
+        assert response.redirect_chain[-1][0] == reverse("account_email")
+        assert "Please verify your email address before registering." in response.content.decode()
+    assert not Registration.objects.exists()

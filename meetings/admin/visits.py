@@ -1,3 +1,5 @@
+"""Visits in the admin: the change form (capacity through the service), seats summary, per-day check-in."""
+
 import datetime
 import zoneinfo
 
@@ -11,17 +13,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext, ngettext, ngettext_lazy
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ExportMixin
 
-from envcrime import workplace
-from envcrime.admin import BoundedInline, ReadOnlyInline, RegionalNetworkFilter, SafeExportMixin
-from programmes.models import Organisation
+from envcrime.admin import BoundedInline
 
-from . import selectors, services
-from .models import AgendaItem, Attendance, Registration, RegistrationStatusChange, Visit
-from .resources import PublicParticipantResource, RegistrationResource
+from .. import selectors, services
+from ..models import AgendaItem, Visit
 
 
 class AgendaItemInline(BoundedInline):
@@ -67,6 +65,12 @@ class VisitAdminForm(forms.ModelForm):
             date_input.attrs["aria-label"] = gettext("%(field)s: date") % {"field": field.label}
             time_input.attrs["aria-label"] = gettext("%(field)s: time") % {"field": field.label}
 
+    def clean_capacity(self):
+        capacity = self.cleaned_data["capacity"]
+        if self.instance.pk and (error := services.capacity_error(visit=self.instance, capacity=capacity)):
+            raise forms.ValidationError(error.message)
+        return capacity
+
     def clean(self):
         cleaned = super().clean()
         start, zone = cleaned.get("start_date"), cleaned.get("time_zone")
@@ -82,7 +86,7 @@ class RegistrationWindowFilter(admin.SimpleListFilter):
     parameter_name = "registration"
 
     def lookups(self, request, model_admin):
-        days = workplace.REGISTRATION_WINDOW_DAYS
+        days = selectors.REGISTRATION_WINDOW_DAYS
         return [
             (
                 "opening",
@@ -95,14 +99,10 @@ class RegistrationWindowFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        window = workplace.registration_window(timezone.now())
+        window = selectors.registration_window(timezone.now())
         if self.value() in window:
             return queryset.filter(window[self.value()])
         return queryset
-
-
-class RegistrationNetworkFilter(RegionalNetworkFilter):
-    organisation_field = "organisation"
 
 
 @admin.register(Visit)
@@ -181,9 +181,19 @@ class VisitAdmin(admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
+        if not (change and "capacity" in form.changed_data):
+            super().save_model(request, obj, form, change)
+            return
+        # The capacity goes through the service (visit locked, confirmed seats re-counted, waiting list
+        # filled); the other fields are saved as usual.
+        capacity, obj.capacity = obj.capacity, form.initial["capacity"]
         super().save_model(request, obj, form, change)
-        if change and "capacity" in form.changed_data:
-            promoted = services.visit_fill_from_waitlist(visit=obj)
+        try:
+            promoted = services.visit_change_capacity(visit=obj, capacity=capacity)
+        except services.CapacityBelowConfirmed as error:
+            # A seat was confirmed between the form's check and the save.
+            self.message_user(request, error.message, messages.ERROR)
+        else:
             if promoted:
                 self.message_user(
                     request,
@@ -232,19 +242,7 @@ class VisitAdmin(admin.ModelAdmin):
                 messages.SUCCESS,
             )
             return redirect(request.path)
-        attendances = {
-            attendance.registration_id: attendance
-            for attendance in Attendance.objects.filter(registration__visit=visit, date=date).select_related(
-                "checked_in_by"
-            )
-        }
-        registrations = list(
-            Registration.objects.filter(visit=visit, status=Registration.Status.CONFIRMED)
-            .select_related("member_country", "organisation")
-            .order_by("full_name", "pk")
-        )
-        for registration in registrations:
-            registration.attendance = attendances.get(registration.pk)
+        registrations = selectors.check_in_sheet(visit=visit, date=date)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -254,178 +252,6 @@ class VisitAdmin(admin.ModelAdmin):
             "date": date,
             "days": visit.days,
             "registrations": registrations,
-            "present_count": len(attendances),
+            "present_count": sum(registration.attendance is not None for registration in registrations),
         }
         return TemplateResponse(request, "meetings/admin/check_in.html", context)
-
-
-class AffiliationKindFilter(admin.SimpleListFilter):
-    title = _("affiliation kind")
-    parameter_name = "affiliation"
-
-    def lookups(self, request, model_admin):
-        return [("country", _("Member country")), *Organisation.Kind.choices]
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if value == "country":
-            return queryset.filter(member_country__isnull=False)
-        if value in Organisation.Kind.values:
-            return queryset.filter(organisation__kind=value)
-        return queryset
-
-
-class StatusChangeInline(ReadOnlyInline):
-    model = RegistrationStatusChange
-    fields = ["changed_at", "from_status", "to_status", "changed_by", "note"]
-    verbose_name_plural = _("status history")
-
-
-class AttendanceInline(ReadOnlyInline):
-    model = Attendance
-    fields = ["date", "checked_in_at", "checked_in_by"]
-
-
-# How a registration was vetted: shown, never edited by hand.
-VETTING_FIELDS = ["endorsed_by", "endorsed_at", "endorsed_by_staff", "vetted_by_staff", "letter_reference"]
-
-
-@admin.register(Registration)
-class RegistrationAdmin(SafeExportMixin, ExportMixin, admin.ModelAdmin):
-    resource_classes = [RegistrationResource, PublicParticipantResource]
-    list_display = [
-        "full_name",
-        "visit",
-        "affiliation_display",
-        "status",
-        "submitted_at",
-        "needs_visa_letter",
-        "consent_to_participant_list",
-    ]
-    list_filter = [
-        "visit",
-        "status",
-        AffiliationKindFilter,
-        "member_country__region",
-        RegistrationNetworkFilter,
-        "needs_visa_letter",
-    ]
-    list_select_related = ["visit", "member_country", "organisation"]
-    search_fields = ["full_name", "delegate__email", "job_title", "member_country__name", "organisation__short_name"]
-    date_hierarchy = "submitted_at"
-    actions = ["confirm_selected", "decline_selected", "waitlist_selected", "endorse_selected"]
-    inlines = [StatusChangeInline, AttendanceInline]
-    # The status only changes through the actions below (services: lock, capacity, history, emails).
-    readonly_fields = [
-        "visit",
-        "delegate",
-        "status",
-        "language",
-        "submitted_at",
-        "confirmed_at",
-        "waitlisted_at",
-        "declined_at",
-        "cancelled_at",
-        *VETTING_FIELDS,
-    ]
-    fieldsets = [
-        (None, {"fields": ["visit", "delegate", "status", "language"]}),
-        (
-            _("Delegate"),
-            {"fields": ["full_name", "job_title", "responsibilities", "member_country", "organisation"]},
-        ),
-        (
-            _("Travel and visa"),
-            {"fields": ["arrival_date", "departure_date", "needs_visa_letter", "nationality", "passport_number"]},
-        ),
-        (_("Needs and consent"), {"fields": ["dietary_needs", "accessibility_needs", "consent_to_participant_list"]}),
-        (_("Timeline"), {"fields": ["submitted_at", "confirmed_at", "waitlisted_at", "declined_at", "cancelled_at"]}),
-        (_("Vetting and letter"), {"fields": VETTING_FIELDS}),
-    ]
-
-    def has_add_permission(self, request):
-        # Registrations are made by delegates on the portal, where the rules and emails apply.
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        # Deleting would erase the status history; decline instead.
-        return False
-
-    @admin.display(description=_("represents"), ordering="member_country__name")
-    def affiliation_display(self, registration):
-        return registration.affiliation
-
-    def _bulk_action(self, request, queryset, service, done_message):
-        """Run one bulk service on the selection; `done_message` is an ngettext_lazy keyed on "count"."""
-        outcome = service(registration_ids=list(queryset.values_list("pk", flat=True)), by=request.user)
-        if outcome.done:
-            self.message_user(request, done_message % {"count": len(outcome.done)}, messages.SUCCESS)
-        for refusal in outcome.refused:
-            self.message_user(request, refusal, messages.WARNING)
-        if not outcome.done and not outcome.refused:
-            self.message_user(request, gettext("Nothing to do."), messages.INFO)
-
-    @admin.action(description=_("Confirm the selected registrations (within capacity)"))
-    def confirm_selected(self, request, queryset):
-        self._bulk_action(
-            request,
-            queryset,
-            services.registrations_confirm,
-            ngettext_lazy("%(count)d registration confirmed.", "%(count)d registrations confirmed.", "count"),
-        )
-
-    @admin.action(description=_("Decline the selected registrations"))
-    def decline_selected(self, request, queryset):
-        self._bulk_action(
-            request,
-            queryset,
-            services.registrations_decline,
-            ngettext_lazy("%(count)d registration declined.", "%(count)d registrations declined.", "count"),
-        )
-
-    @admin.action(description=_("Move the selected pending registrations to the waiting list"))
-    def waitlist_selected(self, request, queryset):
-        self._bulk_action(
-            request,
-            queryset,
-            services.registrations_waitlist,
-            ngettext_lazy(
-                "%(count)d registration moved to the waiting list.",
-                "%(count)d registrations moved to the waiting list.",
-                "count",
-            ),
-        )
-
-    @admin.action(description=_("Endorse the selected nominations on the country's behalf"))
-    def endorse_selected(self, request, queryset):
-        endorsed = 0
-        for registration in queryset.order_by("submitted_at", "pk"):
-            try:
-                services.registration_endorse(registration=registration, by=request.user)
-            except services.RegistrationError as error:
-                self.message_user(request, error.message, messages.WARNING)
-            else:
-                endorsed += 1
-        if endorsed:
-            self.message_user(
-                request,
-                ngettext_lazy(
-                    "%(count)d nomination endorsed on the country's behalf.",
-                    "%(count)d nominations endorsed on the country's behalf.",
-                    "count",
-                )
-                % {"count": endorsed},
-                messages.SUCCESS,
-            )
-
-
-@admin.register(Attendance)
-class AttendanceAdmin(admin.ModelAdmin):
-    list_display = ["registration", "date", "checked_in_at", "checked_in_by"]
-    list_filter = ["registration__visit", "date"]
-    list_select_related = ["registration", "registration__visit", "checked_in_by"]
-    readonly_fields = ["registration", "date", "checked_in_at", "checked_in_by"]
-
-    def has_add_permission(self, request):
-        # Check-in happens on the per-day page of the visit, which records who did it.
-        return False

@@ -7,12 +7,11 @@ awaiting assessment") is one more function in the list. The querysets the items 
 what the admin list filters apply, so a link always shows the rows its item counted.
 """
 
-import datetime
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import ngettext_lazy
@@ -20,6 +19,11 @@ from django.utils.translation import ngettext_lazy
 from meetings.models import Registration, Visit
 from meetings.selectors import REGISTRATION_WINDOW_DAYS, registration_window
 from recommendations.models import Delivery, Distribution, RecommendationPackage
+from recommendations.selectors.attention import (
+    deliveries_acknowledgement_overdue,
+    distributions_with_failures,
+    packages_not_distributed,
+)
 
 
 @dataclass(frozen=True)
@@ -35,32 +39,6 @@ def changelist_url(model, **filters) -> str:
 
 def can_view(user, model) -> bool:
     return user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}")
-
-
-# --- The querysets the items count and the admin filters apply ----------------------------------
-
-
-def packages_not_distributed(queryset=None):
-    queryset = RecommendationPackage.objects.all() if queryset is None else queryset
-    return queryset.filter(status=RecommendationPackage.Status.PUBLISHED).exclude(
-        Exists(Distribution.objects.filter(package=OuterRef("pk")))
-    )
-
-
-def distributions_with_failures(queryset=None):
-    queryset = Distribution.objects.all() if queryset is None else queryset
-    return queryset.filter(Exists(Delivery.objects.filter(distribution=OuterRef("pk"), status=Delivery.Status.FAILED)))
-
-
-def deliveries_acknowledgement_overdue(now, queryset=None):
-    """Sent deliveries of a package still current, unacknowledged after ACKNOWLEDGEMENT_OVERDUE_DAYS."""
-    queryset = Delivery.objects.all() if queryset is None else queryset
-    return queryset.filter(
-        status=Delivery.Status.SENT,
-        acknowledged_at__isnull=True,
-        package__status=RecommendationPackage.Status.PUBLISHED,
-        sent_at__lte=now - datetime.timedelta(days=settings.ACKNOWLEDGEMENT_OVERDUE_DAYS),
-    )
 
 
 # --- The items ------------------------------------------------------------------------------

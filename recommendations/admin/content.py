@@ -10,13 +10,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from envcrime import workplace
 from envcrime.downloads import private_file
 
 from .. import services
 from ..models import Obstacle, Recommendation
 from ..models import RecommendationPackage as Package
-from ..selectors import next_recommendation_number
+from ..selectors import attention, next_recommendation_number
 
 
 @admin.register(Obstacle)
@@ -77,7 +76,7 @@ class DistributedFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "no":
-            return workplace.packages_not_distributed(queryset)
+            return attention.packages_not_distributed(queryset)
         return queryset
 
 

@@ -16,13 +16,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from envcrime import workplace
 from envcrime.admin import ReadOnlyInline, ReadOnlyModelAdmin, RegionalNetworkFilter, YesNoFilter
 from envcrime.downloads import no_store, private_download
 
 from .. import selectors, services
 from ..models import Delivery, DeliveryEvent, Distribution, DownloadEvent
 from ..resources import delivery_report_csv
+from ..selectors import attention
 
 
 class FailedDeliveriesFilter(admin.SimpleListFilter):
@@ -34,7 +34,7 @@ class FailedDeliveriesFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
-            return workplace.distributions_with_failures(queryset)
+            return attention.distributions_with_failures(queryset)
         return queryset
 
 
@@ -163,7 +163,7 @@ class AcknowledgedFilter(YesNoFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "overdue":
-            return workplace.deliveries_acknowledgement_overdue(timezone.now(), queryset)
+            return attention.deliveries_acknowledgement_overdue(timezone.now(), queryset)
         return super().queryset(request, queryset)
 
 

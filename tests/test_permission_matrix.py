@@ -14,10 +14,14 @@ from urllib.parse import urlsplit
 
 import pytest
 from allauth.mfa.models import Authenticator
+from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
+from django.db import transaction
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from meetings.models import Registration
+from programmes.models import MemberCountry
 from recommendations import services as recommendation_services
 from recommendations.models import Delivery, Distribution
 from tests.factories import (
@@ -30,6 +34,7 @@ from tests.factories import (
     make_liaison,
     member_country,
 )
+from tests.fixtures.data import _load_migration_data as load_migration_data
 from tests.recommendations.factories import published_package
 
 pytestmark = pytest.mark.django_db
@@ -244,12 +249,30 @@ def _request(client, row, world):
     return response
 
 
+@pytest.fixture(scope="module")
+def _shared_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The world is built once per module, in a transaction rolled back at the end.
+
+    Each test runs in its own savepoint inside it (pytest-django's `db`), so what one row's POST
+    changes is undone before the next. Built per test, the 700 cases took five minutes.
+    """
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")),
+        transaction.atomic(),
+    ):
+        if not MemberCountry.objects.exists():
+            load_migration_data()
+        yield _world()
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def world(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def world(_shared_world, db, settings):
+    settings.MEDIA_ROOT = django_settings.MEDIA_ROOT
     # The second factor has its own rows below.
     settings.ENVCRIME_REQUIRE_STAFF_MFA = False
-    return _world()
+    return _shared_world
 
 
 @pytest.mark.parametrize(("row", "role"), MATRIX_CASES)

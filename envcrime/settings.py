@@ -332,6 +332,10 @@ VISA_LETTER_SIGNATORY_TITLE = env(
 # --- Staff workplace ----------------------------------------------------------------------------
 # Exports go through envcrime/exports.py, whose formats neutralise formula-like cells in this step.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# Without these, import-export lets any staff account export or import every model with an
+# Export/Import button, whatever its permissions: exporting is looking, importing writes rows.
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 # A member country that has not acknowledged a delivered package after this many days is on the
 # staff to-do panel.
 ACKNOWLEDGEMENT_OVERDUE_DAYS = env.int("ACKNOWLEDGEMENT_OVERDUE_DAYS", default=14)

@@ -4,7 +4,7 @@ import datetime
 
 import factory
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from meetings.models import AgendaItem, Registration, Visit
@@ -56,13 +56,42 @@ class DelegateFactory(UserFactory):
 
 
 class StaffFactory(UserFactory):
+    """Programme staff: the admin, with exactly the permissions of the Programme staff group."""
+
     is_staff = True
-    is_superuser = True
 
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):
         if create:
             add_roles(self, extracted or [PROGRAMME_STAFF])
+
+
+class SuperuserFactory(StaffFactory):
+    is_superuser = True
+
+
+VIEW_ONLY_STAFF = "View-only staff (tests)"
+
+
+class ViewOnlyStaffFactory(UserFactory):
+    """A staff account whose group may only look: the view permissions of the Programme staff group.
+
+    The portal has no such role; the permission matrix uses it to show that looking and changing
+    are separate in the admin's custom views too.
+    """
+
+    is_staff = True
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if not create:
+            return
+        from programmes.permissions import staff_permissions_query
+
+        group, created = Group.objects.get_or_create(name=VIEW_ONLY_STAFF)
+        if created:
+            group.permissions.set(Permission.objects.filter(staff_permissions_query(), codename__startswith="view_"))
+        self.groups.add(group)
 
 
 class ProgrammeFactory(factory.django.DjangoModelFactory):

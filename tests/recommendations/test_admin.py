@@ -143,7 +143,7 @@ def test_the_distribution_page_takes_a_constant_number_of_queries(staff_client, 
     services.distribution_start(package=published_package(visit=package.visit, version=2))
     with django_assert_max_num_queries(15):
         assert staff_client.get(reverse("admin:recommendations_distribution_changelist")).status_code == 200
-    with django_assert_max_num_queries(10):  # the distribution and its progress: one query
+    with django_assert_max_num_queries(10):  # pinned exactly in tests/admin/test_one_query.py
         url = reverse("admin:recommendations_distribution_progress", args=[distribution.pk])
         assert staff_client.get(url).json()["total"] == 190
 

@@ -215,20 +215,7 @@ MATRIX = [
 ]
 # fmt: on
 
-# Defects in meetings/admin.py, which another branch is reshaping now: fixed there, these pass and
-# the strict xfail tells to drop them.
-KNOWN_DEFECTS = {
-    # The visit form's __init__ sets help texts on fields that are read-only for a viewer: a 500.
-    ("admin:meetings_visit_change", "viewer"): pytest.mark.xfail(raises=KeyError, strict=True),
-    # Refused with a 404 rather than the admin's 403 for a lacking permission.
-    ("admin:meetings_visit_check_in", "viewer"): pytest.mark.xfail(strict=True),
-}
-
-MATRIX_CASES = [
-    pytest.param(row, role, id=f"{row.id}-{role}", marks=KNOWN_DEFECTS.get((row.id, role), ()))
-    for row in MATRIX
-    for role in ROLES
-]
+MATRIX_CASES = [pytest.param(row, role, id=f"{row.id}-{role}") for row in MATRIX for role in ROLES]
 
 
 def outcome(response):

@@ -5,6 +5,7 @@ import zoneinfo
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -52,6 +53,9 @@ class VisitAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "registration_opens_at" not in self.fields:
+            # Staff with view permission only get a form without editable fields: nothing to adjust.
+            return
         zone = timezone.get_current_timezone_name()
         self.fields["registration_opens_at"].help_text = gettext("Time in %(zone)s.") % {"zone": zone}
         self.fields["registration_closes_at"].required = False
@@ -220,7 +224,8 @@ class VisitAdmin(admin.ModelAdmin):
         """Tick who is in the room on one day of the visit; records who checked them in and when."""
         visit = get_object_or_404(Visit, pk=pk)
         if not self.has_change_permission(request, visit):
-            raise Http404
+            # As everywhere in the admin: staff who may not change visits are refused, not misled.
+            raise PermissionDenied
         try:
             date = datetime.date.fromisoformat(day)
         except ValueError as error:

@@ -481,3 +481,7 @@ class DownloadEventAdmin(ReadOnlyModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# The follow-up admin lives in its own module; importing it registers its model admins.
+from . import followup  # noqa: E402, F401

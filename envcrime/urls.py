@@ -24,4 +24,5 @@ urlpatterns = [
     path("directory/", include("programmes.urls")),
     path("visits/", include("meetings.urls")),
     path("packages/", include("recommendations.urls")),
+    path("follow-up/", include("recommendations.urls_followup")),
 ]

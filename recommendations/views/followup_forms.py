@@ -46,7 +46,10 @@ class EvidenceForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_action = action
         self.helper.attrs = {"enctype": "multipart/form-data"}
-        self.helper.add_input(Submit("add", _("Add evidence"), css_class="btn-outline-primary btn-sm"))
+        button = Submit("add", _("Add evidence"))
+        # crispy's default "btn btn-primary" plus an outline class would draw dark text on a dark button.
+        button.field_classes = "btn btn-outline-primary btn-sm"
+        self.helper.add_input(button)
 
     def clean(self):
         data = super().clean()

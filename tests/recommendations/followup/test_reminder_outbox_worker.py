@@ -3,7 +3,8 @@
 import asyncio
 import time
 from collections import Counter
-from datetime import datetime, time as clock, timedelta
+from datetime import datetime, timedelta
+from datetime import time as clock
 
 import pytest
 from django.utils import timezone
@@ -23,12 +24,15 @@ COUNTRIES = ("KE", "NP", "BR", "FR", "TH", "PE")
 def wait_until_all_sent(expected: int, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if Reminder.objects.filter(status="sent").count() >= expected and not Reminder.objects.filter(
-            status__in=["queued", "sending"]
-        ).exists():
+        if (
+            Reminder.objects.filter(status="sent").count() >= expected
+            and not Reminder.objects.filter(status__in=["queued", "sending"]).exists()
+        ):
             return
         time.sleep(0.3)
-    raise AssertionError(f"reminders not all sent after {timeout} s: {Counter(Reminder.objects.values_list('status', flat=True))}")
+    raise AssertionError(
+        f"reminders not all sent after {timeout} s: {Counter(Reminder.objects.values_list('status', flat=True))}"
+    )
 
 
 def at_noon(day) -> datetime:
@@ -42,7 +46,11 @@ def test_each_step_goes_once_to_each_country_that_has_not_submitted(celery_worke
     Delivery.objects.update(acknowledged_at=timezone.now())
     submitted = primary_contact("FR")
     CountryReport.objects.create(
-        cycle=cycle, member_country=submitted.member_country, status="submitted", submitted_at=timezone.now(), submission_count=1
+        cycle=cycle,
+        member_country=submitted.member_country,
+        status="submitted",
+        submitted_at=timezone.now(),
+        submission_count=1,
     )
     owing = {primary_contact(iso2).email for iso2 in COUNTRIES if iso2 != "FR"}
     celery_worker(concurrency=2)
@@ -71,12 +79,16 @@ def test_each_step_goes_once_to_each_country_that_has_not_submitted(celery_worke
     assert all(r.sent_at is not None for r in Reminder.objects.all())
 
 
-def test_a_chase_by_staff_is_a_new_step_each_time_and_chase_all_late_skips_those_who_submitted(celery_worker, smtp_server):
+def test_a_staff_chase_is_a_new_step_each_time_chase_all_late_skips_who_submitted(celery_worker, smtp_server):
     package = distributed_package(countries=COUNTRIES)
     cycle = open_cycle(package, due_in_days=-2, opened_days_ago=40)
     submitted = primary_contact("FR")
     CountryReport.objects.create(
-        cycle=cycle, member_country=submitted.member_country, status="submitted", submitted_at=timezone.now(), submission_count=1
+        cycle=cycle,
+        member_country=submitted.member_country,
+        status="submitted",
+        submitted_at=timezone.now(),
+        submission_count=1,
     )
     staff = StaffFactory()
     celery_worker(concurrency=2)

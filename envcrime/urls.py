@@ -25,4 +25,5 @@ urlpatterns = [
     path("visits/", include("meetings.urls")),
     path("packages/", include("recommendations.urls")),
     path("dashboard/", include("recommendations.dashboard_urls")),
+    path("follow-up/", include("recommendations.urls_followup")),
 ]

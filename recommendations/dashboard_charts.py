@@ -85,7 +85,9 @@ def stacked_bars(rows: list[tuple[str, dict]], series) -> list[Bar]:
             count = counts.get(key, 0)
             if count and total:
                 width = BAR_WIDTH * count / total
-                segments.append(Segment(x=round(x, 2), width=round(width, 2), colour=colour, label=series_label, count=count))
+                segments.append(
+                    Segment(x=round(x, 2), width=round(width, 2), colour=colour, label=series_label, count=count)
+                )
                 x += width
         top = index * ROW_HEIGHT
         bars.append(Bar(label=label, total=total, segments=segments, bar_y=top + 1, text_y=top + 4.8))

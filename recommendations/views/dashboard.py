@@ -28,6 +28,8 @@ from .. import dashboard_charts as charts
 from .. import implementation_report
 from ..models import RecommendationPackage, ReportingCycle
 from ..selectors import dashboard as selectors
+from ..services import followup
+from ..services.reminders import ReminderError
 
 VIEW_PERMISSION = "recommendations.view_reportingcycle"
 CHASE_PERMISSION = "recommendations.add_reminder"
@@ -110,7 +112,9 @@ def _chart_data(rows, funnel, recommendations) -> dict:
     return {
         "atlas": static("vendor/world-atlas/countries-110m.json"),
         "noData": charts.NO_DATA_COLOUR,
-        "statuses": [{"key": key, "label": label, "colour": colour} for key, label, colour in charts.country_status_series()],
+        "statuses": [
+            {"key": key, "label": label, "colour": colour} for key, label, colour in charts.country_status_series()
+        ],
         "countries": [
             {
                 "n": selectors.iso_numeric(row.iso2),
@@ -165,7 +169,8 @@ def dashboard(request):
             "funnel": funnel,
             "funnel_stages": [label for _key, label in selectors.FUNNEL_STAGES],
             "status_counts": [
-                (label, colour, selectors.status_counts(rows)[key]) for key, label, colour in charts.country_status_series()
+                (label, colour, selectors.status_counts(rows)[key])
+                for key, label, colour in charts.country_status_series()
             ],
             "recommendations": recommendations,
             "status_series": charts.item_status_series(),
@@ -217,8 +222,6 @@ def _back(cycle, filters):
 @require_POST
 @staff_only(CHASE_PERMISSION)
 def remind(request, country_pk: int):
-    from ..services import followup
-
     try:
         cycle, filters = _cycle_for_download(request)
     except _BadParameters:
@@ -226,7 +229,7 @@ def remind(request, country_pk: int):
     country = get_object_or_404(selectors.member_countries(), pk=country_pk)
     try:
         followup.reminder_chase(cycle=cycle, member_country=country, by=request.user)
-    except followup.FollowupError as error:
+    except ReminderError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("A reminder to %(country)s is on its way.") % {"country": country.name})
@@ -236,8 +239,6 @@ def remind(request, country_pk: int):
 @require_POST
 @staff_only(CHASE_PERMISSION)
 def remind_late(request):
-    from ..services import followup
-
     try:
         cycle, filters = _cycle_for_download(request)
     except _BadParameters:

@@ -122,12 +122,15 @@
   });
 
   function stacked(canvasId, series, showLabels) {
-    new Chart(document.getElementById(canvasId), {
+    var canvas = document.getElementById(canvasId);
+    // A bar of about 22px per recommendation, whatever their number.
+    canvas.parentNode.style.height = Math.max(180, 26 * data.recommendations.labels.length + 90) + "px";
+    new Chart(canvas, {
       type: "bar",
       data: {
         labels: data.recommendations.labels,
         datasets: series.map(function (one) {
-          return { label: one.label, data: one.data, backgroundColor: one.colour, borderWidth: 0 };
+          return { label: one.label, data: one.data, backgroundColor: one.colour, borderWidth: 0, maxBarThickness: 22 };
         }),
       },
       options: {
@@ -141,7 +144,8 @@
             autoSkip: false,
             callback: function (value) {
               var label = this.getLabelForValue(value);
-              return label.length > 42 ? label.slice(0, 40) + "…" : label;
+              if (!showLabels) return label.split(" ")[0];
+              return label.length > 46 ? label.slice(0, 44) + "…" : label;
             },
           } },
         },
@@ -149,5 +153,5 @@
     });
   }
   stacked("status-chart", data.recommendations.statuses, true);
-  stacked("verdict-chart", data.recommendations.verdicts, true);
+  stacked("verdict-chart", data.recommendations.verdicts, false);
 })();

@@ -1,58 +1,62 @@
 """The cycle's documents for staff and governing bodies: the country × recommendation matrix (CSV,
-XLSX, through import-export so every cell is neutralised against formulae) and the implementation
+XLSX, through the project's import-export formats so every cell is neutralised against formulae) and the implementation
 report PDF (figures, SVG bar charts drawn on the server, tables by region and by recommendation).
 """
 
+import datetime
+
+import tablib
 from django.utils import timezone
-from import_export import fields, resources, widgets
 
 from envcrime.exports import CSV, XLSX
 from envcrime.pdf import render_pdf
 
 from . import dashboard_charts as charts
 from .models import ReportingCycle
-from .resources import IsoDateTimeWidget
 from .selectors import dashboard as selectors
 
 REPORT_TEMPLATE = "recommendations/dashboard/report_pdf.html"
 MATRIX_FORMATS = {"csv": (CSV, "text/csv; charset=utf-8"), "xlsx": (XLSX, XLSX().get_content_type())}
 
 
-class IsoDateWidget(widgets.Widget):
-    def render(self, value, obj=None, **kwargs):
-        return value.isoformat() if value is not None else ""
+MATRIX_COLUMNS = [
+    "country_iso2",
+    "country",
+    "region",
+    "country_status",
+    "report_status",
+    "submissions",
+    "recommendation",
+    "recommendation_title",
+    "response",
+    "justification",
+    "implementation_status",
+    "lead_agency",
+    "actions_taken",
+    "planned_completion",
+    "secretariat_assessment",
+    "updated_at",
+]
 
 
-def _column(name: str, widget=None) -> fields.Field:
-    return fields.Field(attribute=name, column_name=name, widget=widget)
+def _cell(value):
+    """Dates and times in ISO 8601 (with the offset), so a spreadsheet or a script reads them unambiguously."""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return "" if value is None else value
 
 
-class ImplementationMatrixResource(resources.Resource):
-    """Exports the rows of `selectors.dashboard.matrix_rows` (dicts): one per country and recommendation."""
-
-    country_iso2 = _column("country_iso2")
-    country = _column("country")
-    region = _column("region")
-    country_status = _column("country_status")
-    report_status = _column("report_status")
-    submissions = _column("submissions")
-    recommendation = _column("recommendation")
-    recommendation_title = _column("recommendation_title")
-    response = _column("response")
-    justification = _column("justification")
-    implementation_status = _column("implementation_status")
-    lead_agency = _column("lead_agency")
-    actions_taken = _column("actions_taken")
-    planned_completion = _column("planned_completion", IsoDateWidget())
-    secretariat_assessment = _column("secretariat_assessment")
-    updated_at = _column("updated_at", IsoDateTimeWidget())
+def matrix_dataset(rows: list[dict]) -> tablib.Dataset:
+    """The matrix as a dataset, built directly: a declared import-export resource renders each of
+    the ~63,000 cells through a widget and took three seconds at full size for the same output."""
+    return tablib.Dataset(*[[_cell(row[column]) for column in MATRIX_COLUMNS] for row in rows], headers=MATRIX_COLUMNS)
 
 
 def matrix_export(*, cycle: ReportingCycle, countries=None, fmt: str) -> tuple[bytes, str]:
-    """The matrix as file content and its content type; `fmt` is "csv" or "xlsx"."""
+    """The matrix as file content and its content type; `fmt` is "csv" or "xlsx". The formats are
+    envcrime.exports', which neutralise every cell that a spreadsheet would read as a formula."""
     export_format, content_type = MATRIX_FORMATS[fmt]
-    dataset = ImplementationMatrixResource().export(selectors.matrix_rows(cycle=cycle, countries=countries))
-    content = export_format().export_data(dataset)
+    content = export_format().export_data(matrix_dataset(selectors.matrix_rows(cycle=cycle, countries=countries)))
     return (content.encode() if isinstance(content, str) else content), content_type
 
 

@@ -38,6 +38,8 @@ FUNNEL_STAGES = [
     ("submitted", _("Report submitted")),
     ("implementing", _("≥1 recommendation fully implemented")),
 ]
+# The same stages in the few words a chart's axis has room for.
+FUNNEL_STAGES_SHORT = [_("Delivered"), _("Downloaded"), _("Acknowledged"), _("Submitted"), _("Implementing")]
 NOT_ANSWERED = "not_answered"
 NOT_ASSESSED = "not_assessed"
 
@@ -87,7 +89,7 @@ class CountryRow:
     def owes(self) -> list:
         """What the country has not done yet that staff may chase it for."""
         reasons = []
-        if not self.acknowledged:
+        if self.status == CountryStatus.NOT_ACKNOWLEDGED:
             reasons.append(_("Package not acknowledged"))
         if self.overdue:
             reasons.append(_("Report overdue"))
@@ -290,30 +292,35 @@ def matrix_rows(*, cycle: ReportingCycle, countries=None) -> list[dict]:
         .values("report__member_country_id", "recommendation_id", *MATRIX_ITEM_FIELDS)
         .order_by()
     }
-    responses = dict(ImplementationItem.Response.choices)
-    statuses = dict(ImplementationItem.Status.choices)
-    verdicts = dict(Assessment.Verdict.choices)
+    # Labels translated once, not once per cell: the matrix has countries × recommendations rows.
+    responses = {key: str(label) for key, label in ImplementationItem.Response.choices}
+    statuses = {key: str(label) for key, label in ImplementationItem.Status.choices}
+    verdicts = {key: str(label) for key, label in Assessment.Verdict.choices}
+    no_item = {}
     rows = []
     for country in country_list:
+        per_country = {
+            "country_iso2": country.iso2,
+            "country": country.name,
+            "region": str(country.region_label),
+            "country_status": str(country.status.label),
+            "report_status": country.report_status,
+            "submissions": country.submission_count,
+        }
         for recommendation in recommendations:
-            item = items.get((country.id, recommendation["pk"]), {})
+            item = items.get((country.id, recommendation["pk"]), no_item)
             rows.append(
-                {
-                    "country_iso2": country.iso2,
-                    "country": country.name,
-                    "region": str(country.region_label),
-                    "country_status": str(country.status.label),
-                    "report_status": country.report_status,
-                    "submissions": country.submission_count,
+                per_country
+                | {
                     "recommendation": recommendation["number"],
                     "recommendation_title": recommendation["title"],
-                    "response": str(responses.get(item.get("response"), "")),
+                    "response": responses.get(item.get("response"), ""),
                     "justification": item.get("justification", ""),
-                    "implementation_status": str(statuses.get(item.get("status"), "")),
+                    "implementation_status": statuses.get(item.get("status"), ""),
                     "lead_agency": item.get("lead_agency", ""),
                     "actions_taken": item.get("actions_taken", ""),
                     "planned_completion": item.get("planned_completion"),
-                    "secretariat_assessment": str(verdicts.get(item.get("verdict"), "")),
+                    "secretariat_assessment": verdicts.get(item.get("verdict"), ""),
                     "updated_at": item.get("updated_at"),
                 }
             )

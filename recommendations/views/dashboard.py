@@ -126,7 +126,7 @@ def _chart_data(rows, funnel, recommendations) -> dict:
             for row in rows
         ],
         "funnel": {
-            "stages": [str(label) for _key, label in selectors.FUNNEL_STAGES],
+            "stages": [str(label) for label in selectors.FUNNEL_STAGES_SHORT],
             "total": funnel[-1].countries,
             "values": list(funnel[-1].stages.values()),
         },

@@ -6,7 +6,7 @@ from allauth.mfa.models import Authenticator
 from django.urls import reverse
 
 from programmes.models import Organisation
-from recommendations.models import Reminder
+from recommendations.models import Delivery, Reminder
 from tests.factories import DelegateFactory, StaffFactory, UserFactory, make_liaison, member_country
 from tests.recommendations.factories import published_package
 
@@ -177,3 +177,12 @@ def test_reminders_are_post_only_and_unknown_countries_404(staff_client, small_c
 
 def test_the_admin_index_links_to_the_dashboard(staff_client):
     assert DASHBOARD in staff_client.get(reverse("admin:index")).content.decode()
+
+
+def test_a_country_that_reports_is_not_chased_for_its_acknowledgement(staff_client, small_cycle):
+    Delivery.objects.filter(member_country=small_cycle.france.member_country).update(acknowledged_at=None)
+    response = staff_client.get(DASHBOARD)
+    france = next(row for row in response.context["rows"] if row.iso2 == "FR")
+    assert france.status == "reporting"
+    assert [str(reason) for reason in france.owes] == ["Report overdue"]
+    assert response.context["funnel"][-1].stages["acknowledged"] == 1

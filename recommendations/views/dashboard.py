@@ -167,7 +167,7 @@ def dashboard(request):
             "owing": [row for row in rows if row.owes],
             "late_count": sum(row.overdue for row in rows),
             "funnel": funnel,
-            "funnel_stages": [label for _key, label in selectors.FUNNEL_STAGES],
+            "funnel_stages": selectors.FUNNEL_STAGES_SHORT,
             "status_counts": [
                 (label, colour, selectors.status_counts(rows)[key])
                 for key, label, colour in charts.country_status_series()

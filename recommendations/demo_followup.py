@@ -22,6 +22,7 @@ from .models import (
     CountryReport,
     Delivery,
     Distribution,
+    Evidence,
     ImplementationItem,
     Recommendation,
     RecommendationPackage,
@@ -32,6 +33,7 @@ from .models import (
 )
 
 CYCLE_TITLE = "Six-month progress report"
+EVIDENCE_URL = "https://www.example.org/{iso2}/environmental-crime/recommendation-{number}"
 KENYA, NEPAL = "KE", "NP"
 
 AGENCIES = [
@@ -215,9 +217,10 @@ def _reports(cycle, contacts, *, staff, today, now) -> list[CountryReport]:
         snapshot_items = []
         for recommendation in answered:
             answer = _answer(iso2, recommendation, today)
+            evidence = []
             if answer["status"] == ImplementationItem.Status.FULLY_IMPLEMENTED:
-                # "Fully implemented" needs evidence; the demo has links, not files.
-                answer["status"] = ImplementationItem.Status.PARTIALLY_IMPLEMENTED
+                # "Fully implemented" needs evidence; the demo's is a link (no file to store).
+                evidence = [{"name": "", "url": EVIDENCE_URL.format(iso2=iso2.lower(), number=recommendation.number)}]
             items.append(
                 ImplementationItem(
                     report=report,
@@ -232,7 +235,7 @@ def _reports(cycle, contacts, *, staff, today, now) -> list[CountryReport]:
                     "recommendation": recommendation.number,
                     "title": recommendation.title,
                     **{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in answer.items()},
-                    "evidence": [],
+                    "evidence": [{**e, "sha256": "", "size": None} for e in evidence],
                 }
             )
         events.append(
@@ -251,6 +254,21 @@ def _reports(cycle, contacts, *, staff, today, now) -> list[CountryReport]:
                 )
             )
     ImplementationItem.objects.bulk_create(items, batch_size=1000)
+    Evidence.objects.bulk_create(
+        [
+            Evidence(
+                item=item,
+                url=EVIDENCE_URL.format(
+                    iso2=item.report.member_country.iso2.lower(), number=item.recommendation.number
+                ),
+                added_by=item.updated_by,
+                added_at=item.updated_at,
+            )
+            for item in items
+            if item.status == ImplementationItem.Status.FULLY_IMPLEMENTED
+        ],
+        batch_size=1000,
+    )
     Submission.objects.bulk_create(submissions, batch_size=500)
     ReportEvent.objects.bulk_create(events, batch_size=500)
 

@@ -84,7 +84,7 @@ def _create(rows: list[Reminder], *, now) -> list[int]:
 def reminders_invite(*, cycle: ReportingCycle) -> int:
     """The invitation to report, one per member country with an active primary contact; sent on commit."""
     now = timezone.now()
-    rows = _rows(Reminder.Kind.INVITATION, _primary_contacts(), step=0, now=now, cycle=cycle, by=cycle.opened_by)
+    rows = _rows(Reminder.Kind.INVITATION, _primary_contacts(), step=0, now=now, cycle=cycle)
     _enqueue(_create(rows, now=now))
     return len(rows)
 

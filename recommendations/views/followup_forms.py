@@ -31,6 +31,16 @@ class ItemForm(forms.ModelForm):
         self.helper.attrs = {"novalidate": ""}
         self.helper.add_input(Submit("save", _("Save draft"), css_class="btn-primary"))
 
+    def clean(self):
+        data = super().clean()
+        if "version" in self.errors:
+            # A hidden field shows no error of its own: say it where the user can see it.
+            raise forms.ValidationError(_("This page is out of date or was altered: reload it and try again."))
+        return data
+
+    def _post_clean(self):
+        """No model validation here: the service checks the rules (with the evidence it counts under lock)."""
+
     def values(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
 

@@ -256,7 +256,7 @@ def test_opening_a_cycle_invites_every_country_with_a_primary_contact(django_cap
         followup.cycle_open(package=package, title="Late", due_date=timezone.localdate(), by=None)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_of_two_concurrent_saves_of_one_item_the_second_is_refused_and_shows_what_changed():
     package = distributed_package()
     report = followup.report_start(cycle=open_cycle(package), member_country_id=member_country("KE").pk)

@@ -17,7 +17,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -75,7 +75,7 @@ class _BadParameters(Exception):
     pass
 
 
-def _chosen(request, data) -> tuple[ReportingCycle | None, dict]:
+def _chosen(data) -> tuple[ReportingCycle | None, dict]:
     """The cycle and filters asked for; 400 for malformed or unknown values, 404 for a cycle of
     another package than the one named."""
     form = DashboardFilter(data)
@@ -148,7 +148,7 @@ def _chart_data(rows, funnel, recommendations) -> dict:
 @staff_only(VIEW_PERMISSION)
 def dashboard(request):
     try:
-        cycle, filters = _chosen(request, request.GET)
+        cycle, filters = _chosen(request.GET)
     except _BadParameters:
         return _bad_request(request)
     context = {
@@ -183,7 +183,7 @@ def dashboard(request):
 
 
 def _cycle_for_download(request) -> tuple[ReportingCycle, dict]:
-    cycle, filters = _chosen(request, request.GET)
+    cycle, filters = _chosen(request.GET)
     if cycle is None:
         raise Http404
     return cycle, filters
@@ -244,5 +244,11 @@ def remind_late(request):
     except _BadParameters:
         return _bad_request(request)
     count = followup.reminders_chase_late(cycle=cycle, by=request.user)
-    messages.success(request, _("Reminders queued for %(count)d late countries.") % {"count": count})
+    messages.success(
+        request,
+        ngettext(
+            "A reminder is queued for %(count)d late country.", "Reminders queued for %(count)d late countries.", count
+        )
+        % {"count": count},
+    )
     return no_store(_back(cycle, filters))

@@ -15,8 +15,9 @@ PYTEST_ARGS ?=
 TEST_WORKERS ?= 2
 # Sending email is I/O-bound: 4 pool processes on 2 cores, persistent database connections.
 BENCH_ARGS ?= --concurrency 4 --conn-max-age 60
+BENCH_FOLLOWUP_ARGS ?= --concurrency 4 --conn-max-age 60
 
-.PHONY: run test lint format worker beat bench bench-quick clean install install-dev
+.PHONY: run test lint format worker beat bench bench-followup bench-quick clean install install-dev
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,10 +60,16 @@ worker: $(VENV)/.runtime-installed
 beat: $(VENV)/.runtime-installed
 	$(BIN)/celery -A envcrime beat --loglevel=info
 
-## make bench: distribution benchmark on PostgreSQL, Redis and a local SMTP sink (see README)
+## make bench: distribution and follow-up benchmarks on PostgreSQL, Redis and a local SMTP sink (see README)
 bench: $(VENV)/.dev-installed
 	@$(BIN)/python .ci/check_services.py "$(TEST_DATABASE_URL)" "$(TEST_REDIS_URL)"
 	DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" $(BIN)/python bench/distribution.py $(BENCH_ARGS)
+	DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" $(BIN)/python bench/followup.py $(BENCH_FOLLOWUP_ARGS)
+
+## make bench-followup: only the follow-up benchmark (dashboard, matrix exports, one reminder round)
+bench-followup: $(VENV)/.dev-installed
+	@$(BIN)/python .ci/check_services.py "$(TEST_DATABASE_URL)" "$(TEST_REDIS_URL)"
+	DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" $(BIN)/python bench/followup.py $(BENCH_FOLLOWUP_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache test-artifacts

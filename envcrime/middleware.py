@@ -19,11 +19,12 @@ class StaffMFARequiredMiddleware:
 
     allauth asks for the second factor at login from users who have one, but it cannot require one
     per role; this closes that gap. Switched by ENVCRIME_REQUIRE_STAFF_MFA (on whenever DEBUG is
-    false). Guarded: the admin and the directory, whose contact details staff see in full. The MFA
-    setup pages, reauthentication and logout are outside them, so a redirect here can never loop.
+    false). Guarded: the admin, the staff dashboard and the directory, whose contact details staff see
+    in full. The MFA setup pages, reauthentication and logout are outside them, so a redirect here can
+    never loop.
     """
 
-    GUARDED_URL_NAMES = ("admin:index", "programmes:directory")
+    GUARDED_URL_NAMES = ("admin:index", "programmes:directory", "dashboard:index")
 
     def __init__(self, get_response):
         self.get_response = get_response

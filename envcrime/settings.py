@@ -145,6 +145,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "recommendations.tasks.sweep_stalled_deliveries",
         "schedule": timedelta(seconds=env.int("DELIVERY_SWEEP_INTERVAL", default=30)),
     },
+    # Plans the follow-up reminders due today (idempotent: each step is one row) and re-enqueues
+    # reminders left queued or stuck sending by a worker that died.
+    "followup-reminders": {
+        "task": "recommendations.tasks.plan_followup_reminders",
+        "schedule": timedelta(seconds=env.int("FOLLOWUP_REMINDER_INTERVAL", default=3600)),
+    },
 }
 
 # --- Email --------------------------------------------------------------------------------------
@@ -304,6 +310,14 @@ PACKAGE_LINK_MAX_AGE_DAYS = env.int("PACKAGE_LINK_MAX_AGE_DAYS", default=30)
 DELIVERY_STALE_AFTER_SECONDS = env.int("DELIVERY_STALE_AFTER_SECONDS", default=60)
 DELIVERY_MAX_ATTEMPTS = env.int("DELIVERY_MAX_ATTEMPTS", default=5)
 DELIVERY_RETRY_BACKOFF_SECONDS = env.int("DELIVERY_RETRY_BACKOFF_SECONDS", default=10)
+
+# Follow-up reminders: an unacknowledged delivery is reminded every N days (at most MAX times);
+# a report is reminded DUE_SOON_DAYS before its due date and weekly once overdue, at most OVERDUE_MAX times.
+FOLLOWUP_ACK_REMINDER_AFTER_DAYS = env.int("FOLLOWUP_ACK_REMINDER_AFTER_DAYS", default=14)
+FOLLOWUP_ACK_REMINDER_MAX = env.int("FOLLOWUP_ACK_REMINDER_MAX", default=2)
+FOLLOWUP_DUE_SOON_DAYS = (14, 3)
+FOLLOWUP_OVERDUE_MAX = env.int("FOLLOWUP_OVERDUE_MAX", default=4)
+FOLLOWUP_EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 
 LOGGING = {
     "version": 1,

@@ -24,4 +24,6 @@ urlpatterns = [
     path("directory/", include("programmes.urls")),
     path("visits/", include("meetings.urls")),
     path("packages/", include("recommendations.urls")),
+    path("dashboard/", include("recommendations.dashboard_urls")),
+    path("follow-up/", include("recommendations.urls_followup")),
 ]

@@ -11,7 +11,7 @@ see the liaisons.
 
 from django.utils.translation import gettext_lazy as _
 
-from .models import Contact
+from .models import Contact, Organisation
 
 PROGRAMME_STAFF = "Programme staff"
 LIAISON = "Liaison"
@@ -57,3 +57,27 @@ def user_is_liaison(user) -> bool:
 def user_may_see_contacts(user) -> bool:
     """Contact details are personal data: programme staff and liaisons only."""
     return user.is_authenticated and user.is_active and (user.is_staff or user_is_liaison(user))
+
+
+def country_team(member_country_id: int):
+    """The country's team: every active contact of the country whose account is active."""
+    return liaison_contacts().filter(member_country_id=member_country_id, user__isnull=False, user__is_active=True)
+
+
+def network_of(user):
+    """The active regional network the account is a contact of, or None; one query per request, cached."""
+    if not (user.is_authenticated and user.is_active):
+        return None
+    if "_envcrime_network" not in user.__dict__:
+        contact = (
+            Contact.objects.filter(
+                user_id=user.pk,
+                is_active=True,
+                organisation__is_active=True,
+                organisation__kind=Organisation.Kind.REGIONAL_NETWORK,
+            )
+            .select_related("organisation")
+            .first()
+        )
+        user.__dict__["_envcrime_network"] = contact.organisation if contact else None
+    return user.__dict__["_envcrime_network"]

@@ -38,3 +38,43 @@ def sweep_stalled_deliveries():
             result.requeued,
             result.finished,
         )
+
+
+# --- Follow-up ----------------------------------------------------------------------------------
+
+
+@shared_task(bind=True, max_retries=None, acks_late=True, ignore_result=True)
+def send_reminder(self, reminder_id: int):
+    from .services import reminders
+    from .services.delivery import retry_countdown
+
+    outcome = reminders.reminder_send(reminder_id=reminder_id, open_connection=worker_connection.get)
+    if outcome in ("retry", "failed"):
+        worker_connection.reset()
+    if outcome == "retry":
+        raise self.retry(countdown=retry_countdown(self.request.retries + 1))
+
+
+@shared_task(ignore_result=True)
+def plan_followup_reminders():
+    from .services import reminders
+
+    reset = reminders.reminders_sweep()
+    created = reminders.reminders_plan()
+    if reset or created:
+        logger.info("follow-up reminders: %d created, %d stuck sending reset", created, reset)
+
+
+@shared_task(bind=True, max_retries=5, acks_late=True, ignore_result=True)
+def send_report_returned(self, report_id: int):
+    from .services import followup_emails
+    from .services.delivery import retry_countdown
+
+    try:
+        followup_emails.report_returned_notify(report_id=report_id)
+    except Exception as error:
+        from envcrime.emails import is_transient_smtp_error
+
+        if is_transient_smtp_error(error):
+            raise self.retry(countdown=retry_countdown(self.request.retries + 1)) from error
+        raise

@@ -1,5 +1,16 @@
 """The recommendations app's models, one module per noun; import them from here."""
 
+from .followup import (
+    Assessment,
+    CountryReport,
+    Evidence,
+    ImplementationItem,
+    Reminder,
+    ReportEvent,
+    ReportingCycle,
+    Submission,
+    evidence_path,
+)
 from .packages import (
     Delivery,
     DeliveryEvent,
@@ -12,6 +23,15 @@ from .packages import (
 )
 
 __all__ = [
+    "Assessment",
+    "CountryReport",
+    "Evidence",
+    "ImplementationItem",
+    "Reminder",
+    "ReportEvent",
+    "ReportingCycle",
+    "Submission",
+    "evidence_path",
     "Delivery",
     "DeliveryEvent",
     "Distribution",

@@ -11,6 +11,7 @@ from django.db import transaction
 import meetings.demo
 import programmes.demo
 import recommendations.demo
+import recommendations.demo_followup
 
 
 def count_rows() -> dict[str, int]:
@@ -21,7 +22,7 @@ class Command(BaseCommand):
     help = "Create the demo programme, directory, visit and accounts (idempotent), then print the demo logins."
 
     # Order matters: visits need the directory, recommendations need the visits.
-    demo_modules = (programmes.demo, meetings.demo, recommendations.demo)
+    demo_modules = (programmes.demo, meetings.demo, recommendations.demo, recommendations.demo_followup)
 
     def handle(self, *args, **options):
         before = count_rows()

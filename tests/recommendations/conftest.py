@@ -9,11 +9,12 @@ def _private_media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _fresh_worker_connection():
-    """Tasks run in this process (eager mode, captured on-commit callbacks) keep the email connection
-    of `recommendations.tasks.worker_connection` open, as a worker child does. A test using the
-    in-memory backend would otherwise hand its connection to the next test, whose messages then never
-    reach that test's SMTP server."""
-    yield
+    """Tasks run in this process (eager mode, captured on-commit callbacks: deliveries and reminders)
+    keep the email connection of `recommendations.tasks.worker_connection` open, as a worker child does.
+    Each test has its own SMTP server (or the in-memory backend): a connection left open would hand the
+    next test's messages to a server that has stopped."""
     from recommendations import tasks
 
+    tasks.worker_connection.reset()
+    yield
     tasks.worker_connection.reset()

@@ -24,6 +24,7 @@ from meetings.models import Registration
 from programmes.models import MemberCountry
 from recommendations import services as recommendation_services
 from recommendations.models import Delivery, Distribution
+from recommendations.services import followup as followup_services
 from tests.factories import (
     DelegateFactory,
     RegistrationFactory,
@@ -35,7 +36,8 @@ from tests.factories import (
     member_country,
 )
 from tests.fixtures.data import _load_migration_data as load_migration_data
-from tests.recommendations.factories import published_package
+from tests.recommendations.factories import RecommendationFactory, published_package
+from tests.recommendations.followup.factories import open_cycle, pdf_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -54,11 +56,16 @@ def _world() -> dict:
     nomination = RegistrationFactory(
         visit=visit, status=Registration.Status.NOMINATED, confirmed_at=None, vetted_by_staff=False
     )
+    recommendation = RecommendationFactory(visit=visit, number=1)
     package = published_package(visit=visit)
     recommendation_services.distribution_start(package=package)
     # Kenya's delivery only: Nepal's liaison must learn nothing about the package.
     Delivery.objects.filter(package=package).exclude(member_country=member_country("KE")).delete()
     delivery = Delivery.objects.get(package=package, contact=kenya_contact)
+    # Kenya's report on a cycle of the package, with one evidence file.
+    cycle = open_cycle(package)
+    report = followup_services.report_start(cycle=cycle, member_country_id=member_country("KE").pk)
+    evidence = followup_services.evidence_add(item=report.items.get(), by=liaison_ke, upload=pdf_upload())
     superuser = SuperuserFactory()
     users = {
         "anonymous": None,
@@ -69,6 +76,11 @@ def _world() -> dict:
         "viewer": ViewOnlyStaffFactory(),
         "staff": StaffFactory(),
         "superuser": superuser,
+        "cycle": cycle,
+        "recommendation": recommendation,
+        "report": report,
+        "evidence": evidence,
+        "kenya": member_country("KE"),
     }
     return {
         "users": users,
@@ -84,6 +96,11 @@ def _world() -> dict:
         "contact": kenya_contact,
         "delegate": delegate,
         "superuser": superuser,
+        "cycle": cycle,
+        "recommendation": recommendation,
+        "report": report,
+        "evidence": evidence,
+        "kenya": member_country("KE"),
     }
 
 
@@ -150,6 +167,29 @@ MATRIX = [
     Row("recommendations:link_download",                "200 404 404 200 404 404 404 404", args=["token"]),
     Row("recommendations:link_acknowledge",             "L   404 404 R   404 404 404 404", args=["token"],
         method="post"),
+    # --- Liaisons: their country's follow-up report ----------------------------------------------
+    # The country comes from the user's contact: Nepal's liaison has no report of this cycle.
+    Row("followup:cycle_list",                          "L   404 404 200 200 404 404 404"),
+    Row("followup:network",                             "L   404 404 404 404 404 404 404"),
+    Row("followup:report",                              "L   404 404 200 404 404 404 404", args=[pk("cycle")]),
+    # An empty form: Kenya's team gets its page back with the errors.
+    Row("followup:item_save",                           "L   404 404 400 404 404 404 404",
+        args=[pk("cycle"), pk("recommendation")], method="post"),
+    Row("followup:evidence_add",                        "L   404 404 R   404 404 404 404",
+        args=[pk("cycle"), pk("recommendation")], method="post"),
+    Row("followup:evidence_download",                   "L   404 404 200 404 404 404 404",
+        args=[pk("cycle"), pk("evidence")]),
+    Row("followup:evidence_remove",                     "L   404 404 R   404 404 404 404",
+        args=[pk("cycle"), pk("evidence")], method="post"),
+    Row("followup:submit",                              "L   404 404 200 404 404 404 404", args=[pk("cycle")]),
+    # --- Staff dashboard (404 to everyone else, like the rest of the staff pages) ---------------
+    Row("dashboard:index",                              "L   404 404 404 404 200 200 200"),
+    Row("dashboard:matrix_csv",                         "L   404 404 404 404 200 200 200"),
+    Row("dashboard:matrix_xlsx",                        "L   404 404 404 404 200 200 200"),
+    Row("dashboard:report_pdf",                         "L   404 404 404 404 200 200 200"),
+    Row("dashboard:remind",                             "L   404 404 404 404 404 R   R", args=[pk("kenya")],
+        method="post"),
+    Row("dashboard:remind_late",                        "L   404 404 404 404 404 R   R", method="post"),
     # --- Accounts (allauth) --------------------------------------------------------------------
     Row("account_login",                                "200 R   R   R   R   R   R   R"),
     Row("account_signup",                               "200 R   R   R   R   R   R   R"),
@@ -212,6 +252,9 @@ MATRIX = [
         method="post"),
     Row("admin:recommendations_delivery_changelist",    "L   L   L   L   L   200 200 200"),
     Row("admin:recommendations_delivery_change",        "L   L   L   L   L   200 200 200", args=[pk("delivery")]),
+    Row("admin:recommendations_countryreport_review",   "L   L   L   L   L   200 200 200", args=[pk("report")]),
+    Row("admin:recommendations_countryreport_evidence", "L   L   L   L   L   200 200 200",
+        args=[pk("report"), pk("evidence")]),
 ]
 # fmt: on
 

@@ -57,3 +57,18 @@ def test_a_url_without_a_database_starts_at_database_zero():
         "REDIS_URL": "redis://127.0.0.1/2",
         "CACHE_URL": "redis://127.0.0.1/3",
     }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_programme_staff_keep_their_permissions_after_a_flush_without_post_migrate():
+    """What a `serialized_rollback` test leaves behind: every table flushed and post_migrate skipped.
+    The next transactional test must still find programme staff with their permissions."""
+    from django.core.management import call_command
+
+    from tests.factories import StaffFactory
+    from tests.fixtures.data import _load_migration_data
+
+    call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+    _load_migration_data()
+
+    assert StaffFactory().has_perm("recommendations.view_reportingcycle")

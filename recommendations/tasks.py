@@ -46,12 +46,12 @@ def sweep_stalled_deliveries():
 @shared_task(bind=True, max_retries=None, acks_late=True, ignore_result=True)
 def send_reminder(self, reminder_id: int):
     from .services import reminders
-    from .services.delivery import retry_countdown
+    from .services.delivery import Outcome, retry_countdown
 
     outcome = reminders.reminder_send(reminder_id=reminder_id, open_connection=worker_connection.get)
-    if outcome in ("retry", "failed"):
+    if outcome in (Outcome.RETRY, Outcome.FAILED):
         worker_connection.reset()
-    if outcome == "retry":
+    if outcome == Outcome.RETRY:
         raise self.retry(countdown=retry_countdown(self.request.retries + 1))
 
 

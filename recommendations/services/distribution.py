@@ -38,22 +38,28 @@ class Publishing:
     broker_unavailable: bool = False
 
 
-def _publish_deliveries(delivery_ids: list[int], publishing: Publishing) -> None:
-    """One task message per delivery, all over one producer: one broker connection, not one per message.
+def publish_task_messages(task, ids: list[int], *, rows: str) -> bool:
+    """One message of `task` per id, all over one producer: one broker connection, not one per message.
 
     In eager mode (no broker) `apply_async` runs each task in this process, as `.delay()` would.
     A broker outage must not fail the request that committed the rows: the rows are the outbox
-    and the beat sweeper enqueues them again once the broker is back.
+    and the beat sweeper enqueues them again once the broker is back. False when the broker was down.
     """
+    try:
+        with task.app.producer_or_acquire() as producer:
+            for pk in ids:
+                task.apply_async((pk,), producer=producer)
+    except (OperationalError, ConnectionError, OSError) as error:
+        logger.warning("Broker unavailable: %d %s stay queued for the sweeper (%s)", len(ids), rows, error)
+        return False
+    return True
+
+
+def _publish_deliveries(delivery_ids: list[int], publishing: Publishing) -> None:
     # Imported here: the task module imports the services inside its tasks, never at module level.
     from ..tasks import send_delivery
 
-    try:
-        with send_delivery.app.producer_or_acquire() as producer:
-            for delivery_id in delivery_ids:
-                send_delivery.apply_async((delivery_id,), producer=producer)
-    except (OperationalError, ConnectionError, OSError) as error:
-        logger.warning("Broker unavailable: %d deliveries stay queued for the sweeper (%s)", len(delivery_ids), error)
+    if not publish_task_messages(send_delivery, delivery_ids, rows="deliveries"):
         publishing.broker_unavailable = True
 
 

@@ -18,12 +18,13 @@ from django.db.models import Exists, F, Max, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError
 
 from envcrime.emails import build_templated_email, is_transient_smtp_error
 from programmes.models import Contact
 
 from ..models import CountryReport, Delivery, RecommendationPackage, Reminder, ReportingCycle
+from .delivery import Outcome
+from .distribution import publish_task_messages
 
 logger = logging.getLogger(__name__)
 
@@ -37,15 +38,9 @@ def _primary_contacts():
 
 
 def _publish(reminder_ids: list[int]) -> None:
-    """One task message per row over one producer; a broker outage leaves the rows for the sweep."""
     from .. import tasks
 
-    try:
-        with tasks.send_reminder.app.producer_or_acquire() as producer:
-            for reminder_id in reminder_ids:
-                tasks.send_reminder.apply_async((reminder_id,), producer=producer)
-    except (OperationalError, ConnectionError, OSError) as error:
-        logger.warning("Broker unavailable: %d reminders stay queued for the sweep (%s)", len(reminder_ids), error)
+    publish_task_messages(tasks.send_reminder, reminder_ids, rows="reminders")
 
 
 def _enqueue(reminder_ids: list[int]) -> None:
@@ -184,11 +179,11 @@ def report_url(cycle_id: int) -> str:
     return settings.SITE_URL + reverse("followup:report", args=[cycle_id])
 
 
-def reminder_send(*, reminder_id: int, open_connection: Callable) -> str:
-    """Claim, send, record: "skipped" (another copy won), "sent", "retry" or "failed"."""
+def reminder_send(*, reminder_id: int, open_connection: Callable) -> Outcome:
+    """Claim, send, record: skipped (another copy won), sent, retry or failed."""
     claimed_at = reminder_claim(reminder_id=reminder_id)
     if claimed_at is None:
-        return "skipped"
+        return Outcome.SKIPPED
     reminder = Reminder.objects.select_related("cycle__package", "delivery__package", "member_country", "contact").get(
         pk=reminder_id
     )
@@ -218,11 +213,11 @@ def reminder_send(*, reminder_id: int, open_connection: Callable) -> str:
         )
         if not transient:
             logger.exception("reminder %s failed permanently", reminder_id)
-        return "retry" if transient else "failed"
+        return Outcome.RETRY if transient else Outcome.FAILED
     Reminder.objects.filter(pk=reminder_id).exclude(status=Reminder.Status.SENT).update(
         status=Reminder.Status.SENT, sent_at=timezone.now(), last_error=""
     )
-    return "sent"
+    return Outcome.SENT
 
 
 @transaction.atomic

@@ -29,19 +29,23 @@ def liaison_contacts():
     return Contact.objects.filter(is_active=True, member_country__is_active=True)
 
 
-def liaison_contact_of(user):
-    """The active member-country contact linked to the account, or None; one query per request.
-
-    Cached on the user object (which lives for one request), so the context processor, the views
-    and the selectors can all ask without another query.
-    """
+def _per_request(user, key: str, lookup):
+    """`lookup()` once per user object (which lives for one request), None for anonymous or inactive
+    accounts: the context processor, the views and the selectors can all ask without another query."""
     if not (user.is_authenticated and user.is_active):
         return None
-    if "_envcrime_liaison_contact" not in user.__dict__:
-        user.__dict__["_envcrime_liaison_contact"] = (
-            liaison_contacts().select_related("member_country").filter(user_id=user.pk).first()
-        )
-    return user.__dict__["_envcrime_liaison_contact"]
+    if key not in user.__dict__:
+        user.__dict__[key] = lookup()
+    return user.__dict__[key]
+
+
+def liaison_contact_of(user):
+    """The active member-country contact linked to the account, or None; one query per request."""
+    return _per_request(
+        user,
+        "_envcrime_liaison_contact",
+        lambda: liaison_contacts().select_related("member_country").filter(user_id=user.pk).first(),
+    )
 
 
 def user_speaks_for_country(user, member_country_id: int) -> bool:
@@ -66,9 +70,8 @@ def country_team(member_country_id: int):
 
 def network_of(user):
     """The active regional network the account is a contact of, or None; one query per request, cached."""
-    if not (user.is_authenticated and user.is_active):
-        return None
-    if "_envcrime_network" not in user.__dict__:
+
+    def lookup():
         contact = (
             Contact.objects.filter(
                 user_id=user.pk,
@@ -79,5 +82,6 @@ def network_of(user):
             .select_related("organisation")
             .first()
         )
-        user.__dict__["_envcrime_network"] = contact.organisation if contact else None
-    return user.__dict__["_envcrime_network"]
+        return contact.organisation if contact else None
+
+    return _per_request(user, "_envcrime_network", lookup)

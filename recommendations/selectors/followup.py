@@ -9,7 +9,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from programmes.roles import liaison_contact_of, network_of
+from programmes.roles import network_of
 
 from ..models import (
     Assessment,
@@ -20,14 +20,12 @@ from ..models import (
     ReportEvent,
     ReportingCycle,
 )
+from . import liaison_contact
 
 
 def team_country(user):
     """The member country the user reports for (any active contact of it with an account), else 404."""
-    contact = liaison_contact_of(user)
-    if contact is None:
-        raise Http404
-    return contact.member_country
+    return liaison_contact(user).member_country
 
 
 def user_network(user):

@@ -18,7 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from programmes.models import MemberCountry, Region
 
-from ..models import Assessment, CountryReport, Delivery, ImplementationItem, Recommendation, Reminder, ReportingCycle
+from ..models import Assessment, CountryReport, Delivery, ImplementationItem, Reminder, ReportingCycle
+from .followup import cycle_recommendations
 
 
 class CountryStatus(models.TextChoices):
@@ -108,13 +109,6 @@ def member_countries(*, region: str = "", network=None):
     if network is not None:
         countries = countries.filter(networks=network)
     return countries
-
-
-def cycle_recommendations(cycle: ReportingCycle):
-    """The recommendations countries report on: those of the package's visit addressed to them."""
-    return Recommendation.objects.filter(
-        visit_id=cycle.package.visit_id, audience=Recommendation.Audience.ALL_MEMBER_COUNTRIES
-    ).order_by("number")
 
 
 def country_rows(*, cycle: ReportingCycle, countries=None, today: datetime.date | None = None) -> list[CountryRow]:

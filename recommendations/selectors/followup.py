@@ -66,16 +66,19 @@ class ReportRow:
     assessment: Assessment | None
 
 
+def cycle_recommendations(cycle: ReportingCycle):
+    """The recommendations a country reports on: those of the package's visit addressed to member countries."""
+    return Recommendation.objects.filter(
+        visit_id=cycle.package.visit_id, audience=Recommendation.Audience.ALL_MEMBER_COUNTRIES
+    ).order_by("number")
+
+
 def report_rows(cycle: ReportingCycle, report: CountryReport | None) -> list[ReportRow]:
     """One row per recommendation addressed to member countries, with the country's item (if any).
 
     The item's latest assessment is the one shown.
     """
-    recommendations = list(
-        Recommendation.objects.filter(
-            visit_id=cycle.package.visit_id, audience=Recommendation.Audience.ALL_MEMBER_COUNTRIES
-        ).order_by("number")
-    )
+    recommendations = list(cycle_recommendations(cycle))
     items = {}
     if report is not None:
         items = {
@@ -110,12 +113,7 @@ def evidence_for_country(evidence_id: int, cycle_id: int, country) -> Evidence:
 
 
 def recommendation_of_cycle(cycle: ReportingCycle, recommendation_id: int) -> Recommendation:
-    return get_object_or_404(
-        Recommendation,
-        pk=recommendation_id,
-        visit_id=cycle.package.visit_id,
-        audience=Recommendation.Audience.ALL_MEMBER_COUNTRIES,
-    )
+    return get_object_or_404(cycle_recommendations(cycle), pk=recommendation_id)
 
 
 def report_history(report: CountryReport | None, limit: int = 50) -> list[ReportEvent]:

@@ -25,12 +25,12 @@ from ..models import (
     CountryReport,
     Evidence,
     ImplementationItem,
-    Recommendation,
     ReportEvent,
     ReportingCycle,
     Submission,
 )
 from ..models import RecommendationPackage as Package
+from ..selectors.followup import cycle_recommendations
 from .reminders import reminder_chase, reminders_chase_late, reminders_invite
 
 __all__ = [
@@ -110,13 +110,6 @@ def cycle_open(*, package: Package, title: str, due_date, by) -> ReportingCycle:
     )
     reminders_invite(cycle=cycle)
     return cycle
-
-
-def cycle_recommendations(cycle: ReportingCycle):
-    """The recommendations a country reports on: those of the package's visit addressed to member countries."""
-    return Recommendation.objects.filter(
-        visit_id=cycle.package.visit_id, audience=Recommendation.Audience.ALL_MEMBER_COUNTRIES
-    ).order_by("number")
 
 
 @transaction.atomic

@@ -102,7 +102,14 @@ class MemberCountry(TimestampedModel):
         ]
 
     def __str__(self):
-        return self.name
+        return self.local_name
+
+    @property
+    def local_name(self) -> str:
+        """The name in the active language (the reader's); English is the stored one."""
+        from .countries import country_name
+
+        return country_name(self.iso2, None, self.name)
 
 
 class Organisation(TimestampedModel):

@@ -4,7 +4,8 @@ import re
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, load_backend
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
@@ -110,7 +111,9 @@ def test_the_saved_language_beats_the_cookie_and_the_browser_on_every_page_and_i
         response = client.get(url, HTTP_ACCEPT_LANGUAGE="es")
         assert html_lang(response) == "ar", url
         assert response["Content-Language"] == "ar"
-    assert 'dir="rtl"' in client.get(reverse("admin:index")).content.decode()
+    admin_page = client.get(reverse("admin:index")).content.decode()
+    assert 'dir="rtl"' in admin_page
+    assert 'id="language-form"' in admin_page and 'name="language" value="fr"' in admin_page, "the admin's switcher"
 
 
 def test_anonymous_visitors_get_their_browsers_language(client):
@@ -133,8 +136,6 @@ def test_the_account_is_loaded_with_its_language_in_one_query(django_assert_num_
     client = Client()
     client.force_login(user)
     backend = client.session["_auth_user_backend"]
-
-    from django.contrib.auth import load_backend
 
     with django_assert_num_queries(1):
         loaded = load_backend(backend).get_user(user.pk)
@@ -179,3 +180,16 @@ def test_setting_a_language_that_is_not_offered_is_refused():
     with pytest.raises(ValueError):
         user_language_set(user=user, language="de")
     assert not Contact.objects.filter(user=user).exists()
+
+
+def test_account_emails_use_the_accounts_language_before_the_contacts(client):
+    user, contact = make_liaison("PE")
+    contact.preferred_language = "es"
+    contact.save(update_fields=["preferred_language"])
+    UserPreferences.objects.create(user=user, language="ar")
+
+    client.post(reverse("account_reset_password"), {"email": user.email}, HTTP_ACCEPT_LANGUAGE="fr")
+
+    (message,) = mail.outbox
+    (html,) = [content for content, mimetype in message.alternatives if mimetype == "text/html"]
+    assert '<html lang="ar"' in html

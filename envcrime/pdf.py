@@ -1,9 +1,9 @@
 """HTML-to-PDF rendering with WeasyPrint, for every document the portal generates.
 
 Every PDF is tagged (PDF/UA-1: structure, reading order, the document's language from `<html lang>`)
-and uses the vendored fonts of static/fonts through static/css/pdf-fonts.css (Noto Sans, and Noto
-Naskh Arabic for Arabic, shaped by Pango/HarfBuzz), so Arabic documents are right to left with joined
-letters whatever fonts the server has. Templates set `lang` and `dir` on `<html>` from the active
+and gets static/css/pdf-fonts.css: anything in Arabic is set in the vendored Noto Naskh Arabic (with
+Noto Sans for Latin words; static/fonts), shaped by Pango/HarfBuzz, so Arabic documents are right to
+left with joined letters whatever fonts the server has. Templates set `lang` and `dir` on `<html>` from the active
 language (render under `translation.override(language)`).
 
 Stylesheets, fonts and images are read from the project's `static/` folder through `file://` URLs.

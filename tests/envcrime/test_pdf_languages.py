@@ -58,7 +58,16 @@ def test_every_pdf_is_tagged_with_its_language(tmp_path):
         assert root["/Lang"] == language
         assert bool(root["/MarkInfo"]["/Marked"])
         assert "/StructTreeRoot" in root
-        assert any("NotoSans" in font["name"].replace("-", "") for font in pdffonts(document, tmp_path))
+        assert all(font["embedded"] for font in pdffonts(document, tmp_path))
+
+
+def test_arabic_passages_in_a_latin_document_get_the_arabic_font(tmp_path):
+    document = pdf.html_to_pdf(
+        f'<html lang="en"><body><p>Title: <span lang="ar">{ARABIC_TEXT}</span></p></body></html>'
+    )
+
+    assert ARABIC_TEXT in " ".join(pdftotext(document, tmp_path).split())
+    assert has_arabic_font(pdffonts(document, tmp_path))
 
 
 @pytest.mark.django_db

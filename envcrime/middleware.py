@@ -57,7 +57,7 @@ class UserLanguageMiddleware:
 
     Runs after Django's LocaleMiddleware (which read the cookie or the browser's Accept-Language, and
     still sets Content-Language and Vary on the way out) and after authentication. No query: the
-    account is loaded with its preferences (envcrime.auth).
+    account is loaded with its preferences and contact (envcrime.auth).
     """
 
     def __init__(self, get_response):

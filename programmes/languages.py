@@ -20,20 +20,29 @@ def normalise_language(code: str | None) -> str | None:
 
 
 def user_language(user) -> str | None:
-    """The language saved on the account, or None (anonymous, or never chosen).
+    """The account's language: the one saved on it, else its active contact's (a liaison whom staff
+    entered with a preferred language, before they ever switch), else None (then cookie or browser).
 
-    No query of its own: the authentication backend (envcrime.auth) loads the account with its
-    preferences in one query, and the answer is kept on the user object for the rest of the request.
+    No query of its own: the authentication backends (envcrime.auth) load the account with its
+    preferences and contact in one query, and the answer is kept on the user object for the request.
     """
     if user is None or not user.is_authenticated:
         return None
     if "_envcrime_language" not in user.__dict__:
-        try:
-            language = user.preferences.language
-        except UserPreferences.DoesNotExist:
-            language = None
-        user.__dict__["_envcrime_language"] = normalise_language(language)
+        user.__dict__["_envcrime_language"] = normalise_language(_saved_language(user))
     return user.__dict__["_envcrime_language"]
+
+
+def _saved_language(user) -> str | None:
+    try:
+        return user.preferences.language
+    except UserPreferences.DoesNotExist:
+        pass
+    try:
+        contact = user.contact
+    except Contact.DoesNotExist:
+        return None
+    return contact.preferred_language if contact.is_active else None
 
 
 @transaction.atomic

@@ -137,10 +137,15 @@ def test_the_account_is_loaded_with_its_language_in_one_query(django_assert_num_
     client.force_login(user)
     backend = client.session["_auth_user_backend"]
 
+    liaison, contact = make_liaison("PE")
+    Contact.objects.filter(pk=contact.pk).update(preferred_language="es")
+
     with django_assert_num_queries(1):
         loaded = load_backend(backend).get_user(user.pk)
         assert user_language(loaded) == "fr"
         assert user_language(loaded) == "fr"
+    with django_assert_num_queries(1):
+        assert user_language(load_backend(backend).get_user(liaison.pk)) == "es", "the contact's, in the same query"
 
 
 def test_signing_up_saves_the_language_of_the_sign_up_page(client):
@@ -193,3 +198,22 @@ def test_account_emails_use_the_accounts_language_before_the_contacts(client):
     (message,) = mail.outbox
     (html,) = [content for content, mimetype in message.alternatives if mimetype == "text/html"]
     assert '<html lang="ar"' in html
+
+
+def test_a_liaison_who_never_chose_gets_the_contacts_language_until_they_switch(client):
+    user, contact = make_liaison("SN")
+    contact.preferred_language = "fr"
+    contact.save(update_fields=["preferred_language"])
+    client.force_login(user)
+
+    assert html_lang(client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en")) == "fr"
+    switch(client, "ar")
+    assert html_lang(client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en")) == "ar"
+
+
+def test_an_inactive_contacts_language_is_not_the_accounts(client):
+    user, contact = make_liaison("SN")
+    Contact.objects.filter(pk=contact.pk).update(preferred_language="fr", is_active=False)
+    client.force_login(user)
+
+    assert html_lang(client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="es")) == "es"

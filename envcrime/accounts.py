@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.crypto import get_random_string
 
-from programmes.models import Contact
+from programmes.languages import normalise_language
+from programmes.models import Contact, UserPreferences
 from programmes.roles import user_is_liaison
 
 from . import tasks
@@ -22,11 +23,14 @@ def user_display(user) -> str:
 
 
 def account_email_language(email: str) -> str:
-    """The language of an account email: the contact's preferred one, else the request's."""
+    """The language of an account email: the account's saved one, else the contact's, else the request's."""
     preferred = (
-        Contact.objects.filter(email__iexact=email, is_active=True).values_list("preferred_language", flat=True).first()
+        UserPreferences.objects.filter(user__email__iexact=email).values_list("language", flat=True).first()
+        or Contact.objects.filter(email__iexact=email, is_active=True)
+        .values_list("preferred_language", flat=True)
+        .first()
     )
-    return preferred or translation.get_language() or settings.LANGUAGE_CODE
+    return normalise_language(preferred or translation.get_language()) or settings.LANGUAGE_CODE
 
 
 class AccountAdapter(DefaultAccountAdapter):

@@ -3,7 +3,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
+
+from programmes.languages import user_language
 
 # Recovery codes only back up a real second factor; a staff account holding nothing else has no
 # second factor at all (an admin could have removed its TOTP, or the codes were imported).
@@ -47,3 +50,22 @@ class StaffMFARequiredMiddleware:
             return False
         user = request.user
         return user.is_authenticated and user.is_active and user.is_staff and not user_has_second_factor(user)
+
+
+class UserLanguageMiddleware:
+    """A signed-in user's saved language applies to every page, the admin included.
+
+    Runs after Django's LocaleMiddleware (which read the cookie or the browser's Accept-Language, and
+    still sets Content-Language and Vary on the way out) and after authentication. No query: the
+    account is loaded with its preferences and contact (envcrime.auth).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = user_language(request.user)
+        if language and language != getattr(request, "LANGUAGE_CODE", None):
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        return self.get_response(request)

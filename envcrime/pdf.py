@@ -1,8 +1,14 @@
-"""HTML-to-PDF rendering with WeasyPrint, for documents the portal generates.
+"""HTML-to-PDF rendering with WeasyPrint, for every document the portal generates.
 
-Fonts come from the system (DejaVu on Debian); stylesheets and images are read from the
-project's `static/` folder through `file://` URLs. Nothing else is fetched: no network (a URL
-slipped into a document must not make the server call out) and no other file on the disk.
+Every PDF is tagged (PDF/UA-1: structure, reading order, the document's language from `<html lang>`)
+and gets static/css/pdf-fonts.css: anything in Arabic is set in the vendored Noto Naskh Arabic (with
+Noto Sans for Latin words; static/fonts), shaped by Pango/HarfBuzz, so Arabic documents are right to
+left with joined letters whatever fonts the server has. Templates set `lang` and `dir` on `<html>` from the active
+language (render under `translation.override(language)`).
+
+Stylesheets, fonts and images are read from the project's `static/` folder through `file://` URLs.
+Nothing else is fetched: no network (a URL slipped into a document must not make the server call out)
+and no other file on the disk.
 """
 
 from pathlib import Path
@@ -10,6 +16,9 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.template.loader import render_to_string
+
+PDF_VARIANT = "pdf/ua-1"
+FONTS_STYLESHEET = "css/pdf-fonts.css"
 
 
 def _static_root() -> Path:
@@ -33,8 +42,17 @@ def _static_only_fetcher():
 
 
 def render_pdf(template_name: str, context: dict) -> bytes:
-    from weasyprint import HTML  # heavy import: only when a document is rendered
+    return html_to_pdf(render_to_string(template_name, context))
 
-    html = render_to_string(template_name, context)
+
+def html_to_pdf(html: str) -> bytes:
+    from weasyprint import CSS, HTML  # heavy import: only when a document is rendered
+    from weasyprint.text.fonts import FontConfiguration
+
+    fetcher = _static_only_fetcher()
+    font_config = FontConfiguration()
+    fonts = CSS(filename=str(_static_root() / FONTS_STYLESHEET), url_fetcher=fetcher, font_config=font_config)
     base_url = _static_root().as_uri() + "/"
-    return HTML(string=html, base_url=base_url, url_fetcher=_static_only_fetcher()).write_pdf()
+    return HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf(
+        stylesheets=[fonts], font_config=font_config, pdf_variant=PDF_VARIANT
+    )

@@ -20,7 +20,7 @@ urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("language/", views.set_language, name="set_language"),
     path("directory/", include("programmes.urls")),
     path("visits/", include("meetings.urls")),
     path("packages/", include("recommendations.urls")),

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 
+from programmes.countries import CountryChoiceField
 from programmes.models import MemberCountry, Organisation
 
 from .models import Registration, Visit
@@ -29,7 +30,7 @@ class RegistrationForm(forms.ModelForm):
     """The service's data as a form: its fields and its rules (`registration_errors`), which the service
     checks again under the visit lock."""
 
-    member_country = forms.ModelChoiceField(
+    member_country = CountryChoiceField(
         queryset=MemberCountry.objects.active(),
         required=False,
         label=_("Member country"),

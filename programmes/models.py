@@ -102,7 +102,14 @@ class MemberCountry(TimestampedModel):
         ]
 
     def __str__(self):
-        return self.name
+        return self.local_name
+
+    @property
+    def local_name(self) -> str:
+        """The name in the active language (the reader's); English is the stored one."""
+        from .countries import country_name
+
+        return country_name(self.iso2, None, self.name)
 
 
 class Organisation(TimestampedModel):
@@ -218,3 +225,24 @@ class Contact(TimestampedModel):
     @property
     def affiliation(self):
         return self.member_country or self.organisation
+
+
+class UserPreferences(models.Model):
+    """What an account chose for itself; the language of its pages and of everything sent to it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="preferences",
+        verbose_name=_("user account"),
+    )
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.ENGLISH)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("user preferences")
+        verbose_name_plural = _("user preferences")
+
+    def __str__(self):
+        return str(self.user)

@@ -3,6 +3,7 @@
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
+from .countries import sorted_by_name
 from .models import Contact, MemberCountry, Organisation, Region
 
 
@@ -20,7 +21,7 @@ def member_countries_by_region() -> list[tuple[str, str, list[MemberCountry]]]:
         Prefetch("contacts", queryset=_active_contacts()),
     )
     by_region: dict[str, list[MemberCountry]] = {code: [] for code in Region.values}
-    for country in countries.order_by("name"):
+    for country in sorted_by_name(countries):
         by_region[country.region].append(country)
     return [(code, Region(code).label, by_region[code]) for code in Region.values if by_region[code]]
 
@@ -40,6 +41,8 @@ def organisations_by_kind() -> list[tuple[str, str, list[Organisation]]]:
     )
     by_kind: dict[str, list[Organisation]] = {code: [] for code in Organisation.Kind.values}
     for organisation in organisations.order_by("short_name"):
+        # The reader's alphabetical order (the prefetch ordered them by the English names).
+        organisation.sorted_member_countries = sorted_by_name(organisation.member_countries.all())
         by_kind[organisation.kind].append(organisation)
     return [
         (code, KIND_HEADINGS.get(code, Organisation.Kind(code).label), by_kind[code])

@@ -3,8 +3,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
+from django.utils import translation
 
-from .models import Contact
+from .languages import normalise_language
+from .models import Contact, Language, UserPreferences
 from .roles import DELEGATE, LIAISON, liaison_contacts
 
 
@@ -13,6 +15,13 @@ def make_new_user_a_delegate(sender, request, user, **kwargs):
     """Everybody who signs up is a delegate; staff grant the other roles in the admin."""
     group, _created = Group.objects.get_or_create(name=DELEGATE)
     user.groups.add(group)
+
+
+@receiver(user_signed_up, dispatch_uid="programmes.new_user_keeps_the_sign_up_language")
+def save_the_sign_up_language(sender, request, user, **kwargs):
+    """The language the account was created in is its language until the user switches."""
+    language = normalise_language(translation.get_language()) or Language.ENGLISH
+    UserPreferences.objects.get_or_create(user=user, defaults={"language": language})
 
 
 def _sync_liaison_group(user_id: int | None) -> None:

@@ -16,6 +16,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from programmes.countries import country_name, sort_key
 from programmes.models import MemberCountry, Region
 
 from ..models import Assessment, CountryReport, Delivery, ImplementationItem, Reminder, ReportingCycle
@@ -115,10 +116,12 @@ def country_rows(*, cycle: ReportingCycle, countries=None, today: datetime.date 
     """One row per member country with its progress in the cycle; four queries."""
     countries = member_countries() if countries is None else countries
     today = today or timezone.localdate()
+    # Names in the reader's language and in the reader's alphabetical order (in memory: no query).
     rows = {
-        country["id"]: CountryRow(**country)
-        for country in countries.order_by("name").values("id", "name", "iso2", "iso3", "region")
+        country["id"]: CountryRow(**{**country, "name": country_name(country["iso2"], None, country["name"])})
+        for country in countries.values("id", "name", "iso2", "iso3", "region")
     }
+    rows = dict(sorted(rows.items(), key=lambda item: sort_key(item[1].name)))
     deliveries = (
         Delivery.objects.filter(package_id=cycle.package_id, member_country_id__in=countries.values("pk"))
         .values("member_country_id")

@@ -9,6 +9,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from programmes.countries import sorted_by_name
 from programmes.roles import network_of
 
 from ..models import (
@@ -124,7 +125,7 @@ def report_history(report: CountryReport | None, limit: int = 50) -> list[Report
 
 def network_overview(network) -> tuple[list[ReportingCycle], list]:
     """The network's member countries and, per open or closed cycle, each one's report status only."""
-    countries = list(network.member_countries.filter(is_active=True).order_by("name"))
+    countries = sorted_by_name(network.member_countries.filter(is_active=True))
     cycles = list(
         ReportingCycle.objects.filter(package__deliveries__member_country__in=countries)
         .distinct()

@@ -64,4 +64,7 @@ def test_documents_still_read_the_portal_static_files(monkeypatch):
     monkeypatch.setattr(pdf, "_static_only_fetcher", recording_fetcher)
     document = render_string(monkeypatch, '<link rel="stylesheet" href="recommendations/package-pdf.css"><p>Hi</p>')
     assert document.startswith(b"%PDF")
-    assert len(fetched) == 1 and fetched[0].endswith("/static/recommendations/package-pdf.css")
+    # The document's stylesheet, and the vendored fonts of the shared PDF stylesheet (envcrime/pdf.py).
+    assert [url for url in fetched if url.endswith(".css")] == [fetched[-1]]
+    assert fetched[-1].endswith("/static/recommendations/package-pdf.css")
+    assert all("/static/fonts/" in url for url in fetched[:-1])

@@ -1,5 +1,6 @@
 """What a reader sees or hears of a page: its text and the attributes read out or shown (aria-label, title,
-placeholder, alt, the value of a button), without scripts, styles and the <head> other than its <title>."""
+placeholder, alt, the value of a button), without scripts, styles and the <head> other than its <title>, and
+without what users typed into fields (values, textareas)."""
 
 from html.parser import HTMLParser
 
@@ -20,7 +21,8 @@ class _VisibleText(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         parent_hidden = self.hidden()
-        skip = tag in ("script", "style", "template") or (tag == "head")
+        # A <textarea> holds what a user typed (like an <input>'s value, which is not taken either).
+        skip = tag in ("script", "style", "template", "head", "textarea")
         if tag == "select" and attrs.get("name", "").split("-")[-1] in self.skip_options_of:
             skip = True
         if not parent_hidden and not skip:

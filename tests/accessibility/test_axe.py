@@ -1,4 +1,5 @@
-"""axe-core on the ten key pages, in English and in Arabic: no violation of impact "serious" or "critical".
+"""axe-core on the ten key pages (and a few more), in English and in Arabic: no violation of impact "serious" or
+"critical".
 
 axe-core is vendored for the tests only (tests/vendor/axe-core), never served by the portal. The script is
 injected with `page.add_script_tag(path=...)`, which inserts it as an inline <script>: the portal's CSP
@@ -7,6 +8,7 @@ opened with Playwright's `bypass_csp=True`. The CSP itself is checked by the oth
 (`browser_problems` collects CSP violations), which keep it on.
 """
 
+import datetime
 from pathlib import Path
 
 import pytest
@@ -36,6 +38,21 @@ def axe_violations(page) -> list[dict]:
     return result["violations"]
 
 
+def more_pages(pages) -> list[tuple[str, str, bool]]:
+    """A few pages beyond the ten, which share their layout and components (signed in as the same liaison)."""
+    from meetings.models import Registration
+
+    registration = Registration.objects.get(delegate=pages.liaison)
+    return [
+        ("past-visits", "/visits/past/", True),
+        ("not-found", "/visits/no-such-visit/", True),
+        ("cancel-confirmation", f"/visits/mine/{registration.pk}/cancel/", True),
+        ("nominations", "/visits/nominations/", True),
+        ("directory", "/directory/", True),
+        ("follow-up-cycles", "/follow-up/", True),
+    ]
+
+
 def describe(violation: dict) -> str:
     nodes = "; ".join(f"{node['target']} {node.get('failureSummary', '')!r}"[:300] for node in violation["nodes"][:5])
     return f"{violation['id']} ({violation['impact']}, {len(violation['nodes'])} nodes): {violation['help']} — {nodes}"
@@ -55,11 +72,12 @@ def test_the_ten_key_pages_have_no_serious_axe_violation(live_server, browser, l
     page.set_default_timeout(15_000)
     found, report = {}, []
     try:
-        for name, path, signed_in in pages.all:
+        for name, path, signed_in in pages.all + more_pages(pages):
             if signed_in and not any(c["name"] == "sessionid" for c in context.cookies()):
                 context.add_cookies([session_cookie(pages.liaison, live_server.url)])
             response = page.goto(live_server.url + path)
-            assert response.status == 200 and page.url == live_server.url + path, f"{path}: {page.url}"
+            expected = 404 if name == "not-found" else 200
+            assert response.status == expected and page.url == live_server.url + path, f"{path}: {page.url}"
             assert page.evaluate("document.documentElement.lang") == language
             violations = axe_violations(page)
             serious = [v for v in violations if v["impact"] in ("serious", "critical")]
@@ -71,6 +89,21 @@ def test_the_ten_key_pages_have_no_serious_axe_violation(live_server, browser, l
             SHOTS.mkdir(exist_ok=True)
             page.screenshot(path=str(SHOTS / f"{language}-{name}.png"), full_page=True)
             screenshot(page, f"a11y-{language}-{name}")
+        # The registration form as it comes back with errors (fields tied to their messages, a summary).
+        page.goto(f"{live_server.url}/visits/{pages.visit.slug}/register/")
+        page.fill("#id_job_title", "Investigator")
+        page.fill("#id_departure_date", (pages.visit.start_date - datetime.timedelta(days=3)).isoformat())
+        page.select_option("#id_member_country", label="Nepal")
+        with page.expect_navigation():
+            page.locator("#registration-form [type=submit]").click()
+        assert page.locator("[aria-invalid=true]").count() >= 1
+        violations = axe_violations(page)
+        serious = [v for v in violations if v["impact"] in ("serious", "critical")]
+        report.append(f"{language} registration-form-errors: {len(serious)} serious/critical, {len(violations)} in all")
+        report.extend(f"    {describe(violation)}" for violation in violations)
+        if serious:
+            found["registration-form-errors"] = serious
+        page.screenshot(path=str(SHOTS / f"{language}-registration-form-errors.png"), full_page=True)
     finally:
         context.close()
     print("\n".join(report))

@@ -55,6 +55,10 @@ def test_a_delegate_registers_with_the_keyboard_alone(live_server, page, browser
     page.goto(f"{live_server.url}/visits/lyon/")
 
     tab_to(page, "a.skip-link")
+    page.keyboard.press("Enter")  # past the navigation
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('main') !== null"), "the next stop is inside the main content"
     tab_to(page, 'main a[href="/visits/lyon/register/"]')
     with page.expect_navigation():
         page.keyboard.press("Enter")

@@ -149,8 +149,7 @@ def unmarked_english(chunks: list[str], data: list[str]) -> list[str]:
     return found
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-@pytest.mark.usefixtures("migration_data")
+@pytest.mark.django_db
 def test_every_visible_word_of_the_key_pages_comes_through_a_catalog(client, extracted, settings, tmp_path):
     settings.LOCALE_PATHS = [write_pseudo_catalog([*extracted, *third_party_messages()], tmp_path / "pseudo")]
     pages = key_pages()
@@ -277,8 +276,7 @@ def english_sentences(chunks: list[str], english_messages: set[str], translated:
 
 
 @pytest.mark.slow
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-@pytest.mark.usefixtures("migration_data")
+@pytest.mark.django_db
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_demo_key_pages_are_in_the_reader_language(client, extracted, language, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path

@@ -23,8 +23,8 @@ SHOTS = Path("/tmp/a11y-shots")
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.usefixtures("migration_data"),
+    # The data migrations' rows (member countries, role groups) are loaded by tests/fixtures/data.py.
+    pytest.mark.django_db(transaction=True),
 ]
 
 

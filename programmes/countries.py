@@ -34,11 +34,14 @@ def _country_name(iso2: str, language: str, default: str) -> str:
     english = default or (record.name if record else iso2)
     if language == "en" or record is None:
         return english
-    # ISO's catalogs translate the name, or for some countries only the common or official name.
-    catalog = _catalog(language)
-    for msgid in (record.name, getattr(record, "common_name", None), getattr(record, "official_name", None)):
-        if msgid and (translated := catalog.gettext(msgid)) != msgid:
-            return translated
+    # ISO's catalogs key the translations by English name. The common name ("Bolivia") reads better
+    # in a list than the formal one ("Bolivia, Plurinational State of"); the official name ("French
+    # Republic") never is what a list shows. Membership, not a changed string, tells a translation:
+    # French translates "France" as "France".
+    messages = getattr(_catalog(language), "_catalog", {})
+    for msgid in (getattr(record, "common_name", None), record.name):
+        if msgid and messages.get(msgid):
+            return messages[msgid]
     return english
 
 

@@ -28,6 +28,8 @@ from django.core.management import call_command
 from django.db import models
 from django.urls import NoReverseMatch, reverse
 
+from programmes.countries import country_name
+from programmes.models import MemberCountry
 from tests.accessibility.catalogs import (
     CLOSE,
     LANGUAGES,
@@ -132,6 +134,10 @@ def database_strings() -> list[str]:
         if fields and model._meta.model_name != "permission":
             for row in model._default_manager.values_list(*fields):
                 found.update(value for value in row if value and len(value) >= 2)
+    # Country names are data in the reader's language (ISO 3166's own catalogs, not the portal's).
+    found.update(
+        country_name(iso2, PSEUDO_LANGUAGE, name) for iso2, name in MemberCountry.objects.values_list("iso2", "name")
+    )
     return sorted(found, key=len, reverse=True)
 
 

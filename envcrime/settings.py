@@ -131,6 +131,12 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Celery's Django fixup closes every database connection before and after each task unless a reuse
+# maximum is set: CONN_MAX_AGE did nothing in a worker (a new PostgreSQL connection per task). With it
+# the fixup closes them only every N tasks, and envcrime/celery.py calls close_old_connections() when a
+# task starts and ends, as Django does around a request: a broken connection, or one older than
+# CONN_MAX_AGE, is dropped (with CONN_MAX_AGE=0 that is still one connection per task).
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 # Every task sends at most one email (EMAIL_TIMEOUT bounds each SMTP step) or sweeps rows: a task
 # still running after these limits is stuck, and its row is left for the sweeper. Both stay far

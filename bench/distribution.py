@@ -296,29 +296,40 @@ def prepare_package(size: int, tag: str):
 
 def rendered_messages(distribution) -> list[tuple[str, list[str], bytes]]:
     """(sender, recipients, bytes) of every delivery's message, built as the workers build them."""
-    from django.core.mail import get_connection
-
-    from envcrime.emails import build_templated_email
     from recommendations import services
     from recommendations.models import Delivery
 
-    connection = get_connection()
     messages = []
-    for delivery in Delivery.objects.filter(distribution=distribution).select_related("package__visit", "contact"):
-        message = build_templated_email(
-            to=[delivery.email],
-            template_prefix=services.EMAIL_TEMPLATE_PREFIX,
-            context={
-                "delivery": delivery,
-                "package": delivery.package,
-                "visit": delivery.package.visit,
-                "contact": delivery.contact,
-                "link": services.delivery_link_url(delivery.pk),
-                "link_max_age_days": 30,
-            },
-            language=delivery.language,
-            connection=connection,
-        )
+    rows = Delivery.objects.filter(distribution=distribution).values_list(
+        "pk", "distribution_id", "package_id", "email", "language", "attempts", "contact__name"
+    )
+    if hasattr(services, "delivery_email"):  # the render-once path of the workers
+        from recommendations.services.delivery import ClaimedDelivery, _package_facts
+
+        claimed = [ClaimedDelivery(*row) for row in rows]
+        facts = _package_facts({row.package_id for row in claimed})
+        built = [services.delivery_email(row, facts[row.package_id]) for row in claimed]
+    else:  # a checkout from before it
+        from envcrime.emails import build_templated_email
+
+        built = []
+        for delivery in Delivery.objects.filter(distribution=distribution).select_related("package__visit", "contact"):
+            built.append(
+                build_templated_email(
+                    to=[delivery.email],
+                    template_prefix=services.EMAIL_TEMPLATE_PREFIX,
+                    context={
+                        "delivery": delivery,
+                        "package": delivery.package,
+                        "visit": delivery.package.visit,
+                        "contact": delivery.contact,
+                        "link": services.delivery_link_url(delivery.pk),
+                        "link_max_age_days": 30,
+                    },
+                    language=delivery.language,
+                )
+            )
+    for message in built:
         messages.append((message.from_email, message.recipients(), message.message().as_bytes(linesep="\r\n")))
     return messages
 

@@ -316,6 +316,8 @@ PACKAGE_LINK_MAX_AGE_DAYS = env.int("PACKAGE_LINK_MAX_AGE_DAYS", default=30)
 DELIVERY_STALE_AFTER_SECONDS = env.int("DELIVERY_STALE_AFTER_SECONDS", default=60)
 DELIVERY_MAX_ATTEMPTS = env.int("DELIVERY_MAX_ATTEMPTS", default=5)
 DELIVERY_RETRY_BACKOFF_SECONDS = env.int("DELIVERY_RETRY_BACKOFF_SECONDS", default=10)
+# Deliveries per task message: each is still claimed before it is sent and marked sent before the next.
+DELIVERY_BATCH_SIZE = env.int("DELIVERY_BATCH_SIZE", default=10)
 
 # Follow-up reminders: an unacknowledged delivery is reminded every N days (at most MAX times);
 # a report is reminded DUE_SOON_DAYS before its due date and weekly once overdue, at most OVERDUE_MAX times.

@@ -86,7 +86,13 @@ RETURNING d.id, d.distribution_id, d.package_id, d.email, d.language, d.attempts
 # claim would leave a delivered email recorded as queued or sending: sent again, or reported failed
 # should the other attempt fail. The other claim's own outcome then changes nothing: a failure only
 # applies to a row still `sending` under its claim, a success only to a row not sent.
+# Committed without waiting for the WAL flush (this statement only, in the same round trip): other
+# sessions see `sent` at once and a killed worker loses nothing, so the duplicate window stays one
+# message; only a crash of PostgreSQL itself could lose the last fraction of a second of `sent` marks,
+# whose rows the sweeper would then send again. On the loaded 2-core machine the flush was half of a
+# delivery's time in the worker (11.2 -> 5.8 ms per delivery in one process, medians of 4).
 _MARK_SENT_SQL = """
+SET LOCAL synchronous_commit TO OFF;
 UPDATE recommendations_delivery
    SET status = %s, sent_at = %s, last_error = '', next_attempt_at = NULL
  WHERE id = %s AND status <> %s

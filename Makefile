@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 # databases, see tests/fixtures/parallel.py); TEST_WORKERS=0 runs the suite serially in one process.
 TEST_WORKERS ?= 2
 # Sending email is I/O-bound: 4 pool processes on 2 cores, persistent database connections.
-BENCH_ARGS ?= --concurrency 4 --conn-max-age 60
+BENCH_ARGS ?= --concurrency 4 --conn-max-age 60 --contacts 190 10000
 BENCH_FOLLOWUP_ARGS ?= --concurrency 4 --conn-max-age 60
 
 .PHONY: run test lint format worker beat bench bench-followup bench-quick clean install install-dev

@@ -1,36 +1,43 @@
 """Distribution benchmark (not a test): real PostgreSQL, Redis, Celery worker processes, a local SMTP sink.
 
-    python bench/distribution.py            # 190 contacts, then 10,000
-    python bench/distribution.py --quick    # 190 only
-    python bench/distribution.py --concurrency 4 --conn-max-age 60
+    python bench/distribution.py                          # 190 contacts, 4 pool processes
+    python bench/distribution.py --contacts 190 10000     # then 10,000, with the pool's memory
+    python bench/distribution.py --repeat 5               # medians of 5 runs
+    python bench/distribution.py --compare /tmp/base      # the same runs with the workers of another checkout
 
-It creates (drops first) the database `envcrime_bench` on the PostgreSQL of DATABASE_URL (default the
-local server), uses Redis database 11, starts a counting SMTP sink on a loopback port and
-`celery -A envcrime worker --concurrency=N`, then for each size publishes one package (the PDF is
-rendered once, by the publish step, never by the workers), distributes it, and prints:
+It creates (drops first) the database `<name of DATABASE_URL's database>_bench` on that PostgreSQL
+server, uses database 11 of REDIS_URL's Redis server as the broker (or BENCH_REDIS_URL), starts a
+counting SMTP sink in its own process and `celery -A envcrime worker --concurrency=N`, waits until the
+pool processes exist and the consumer listens on the queue, then for each size publishes a package
+and distributes it (in a separate process, with the distribution code of the worker's checkout), and
+prints:
 
-- wall time from `distribution_start` to the last delivery marked sent, and deliveries per second;
-- database queries per delivery: exact, counted in this process with CaptureQueriesContext around
-  `delivery_send` for a sample of extra deliveries (the same service the task calls); and, across
-  the real run, PostgreSQL transactions committed in the benchmark database per delivery
-  (`pg_stat_database.xact_commit`; the workers run in autocommit, so one statement is one
-  transaction: an upper bound that also counts Celery's and this script's own polling);
-- peak worker memory: RSS of the worker's pool processes (and of the main process), sampled from
-  /proc every 100 ms; for 10,000 it also prints the pool RSS after the first 10% and at the end, to
-  show it stays flat;
-- the floor: the same messages (same templates, same signed links) built and sent by this one
-  process over one SMTP connection to the same sink, and the ratio wall time / floor.
+- **wall**: from the distribution's `started_at` to the last delivery's `sent_at` (both set by the code
+  under test, on the same clock);
+- **floor**: the relay's own speed, measured in the same run: the same messages, rendered to bytes
+  beforehand, sent by this one process over one SMTP connection (smtplib `sendmail`) to the same sink;
+  and the ratio wall / floor;
+- PostgreSQL sessions opened and transactions committed in the benchmark database during the run
+  (`pg_stat_database`: the workers' connections; the commits include this script's progress polling);
+- for 1,000 contacts or more: the RSS of each pool process at the start, the middle and the end of
+  the run, to show it is flat.
 
-10,000 contacts: a distribution addresses one primary contact per member country and ISO codes
-allow at most 676 countries, so the benchmark adds 10,000 synthetic, non-primary contacts spread
-over the 190 member countries and passes them to `distribution_start(addressed=...)` — every
-other step is the production code path.
+`--compare DIR` runs every size with a worker started from DIR (e.g. `git archive <commit> | tar -x -C
+DIR`: the baseline) and then from this checkout, alternating, `--repeat` times, and prints the medians
+of both: baseline and candidate measured in the same run, on the same database, broker and sink.
+
+10,000 contacts: a distribution addresses one primary contact per member country and ISO codes allow
+at most 676 countries, so the benchmark adds synthetic, non-primary contacts spread over the 190 member
+countries and passes them to `distribution_start(addressed=...)` — every other step is the production
+code path.
 """
 
 import argparse
 import contextlib
 import os
 import secrets
+import smtplib
+import statistics
 import subprocess
 import sys
 import threading
@@ -41,8 +48,7 @@ from urllib.parse import urlparse, urlunparse
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
-BENCH_DB = "envcrime_bench"
-BENCH_REDIS = "redis://127.0.0.1:6379/11"
+BENCH_REDIS_DB = 11
 
 
 class CountingHandler:
@@ -102,6 +108,7 @@ def prepare_database(base_url: str) -> str:
     import psycopg2
 
     parsed = urlparse(base_url)
+    bench_db = f"{parsed.path.lstrip('/') or 'envcrime'}_bench"
     admin = psycopg2.connect(
         host=parsed.hostname or "127.0.0.1",
         port=parsed.port or 5432,
@@ -111,191 +118,143 @@ def prepare_database(base_url: str) -> str:
     )
     admin.autocommit = True
     with admin.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-        cursor.execute(f"CREATE DATABASE {BENCH_DB}")
+        cursor.execute(f"DROP DATABASE IF EXISTS {bench_db} WITH (FORCE)")
+        cursor.execute(f"CREATE DATABASE {bench_db}")
     admin.close()
-    return urlunparse(parsed._replace(path=f"/{BENCH_DB}"))
+    return urlunparse(parsed._replace(path=f"/{bench_db}"))
 
 
-class RSSSampler(threading.Thread):
-    """Peak resident memory of a process tree, from /proc, every 100 ms."""
-
-    def __init__(self, root_pid: int):
-        super().__init__(daemon=True)
-        self.root_pid = root_pid
-        self.peak_child_kib = 0
-        self.peak_main_kib = 0
-        self.current_child_kib = 0
-        self.running = True
-
-    @staticmethod
-    def _children(pid: int) -> list[int]:
-        children = []
-        for task in Path(f"/proc/{pid}/task").glob("*"):
-            with contextlib.suppress(OSError):
-                children += [int(c) for c in (task / "children").read_text().split()]
-        return children
-
-    @staticmethod
-    def _rss_kib(pid: int) -> int:
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-        except OSError:
-            pass
-        return 0
-
-    def sample(self):
-        self.peak_main_kib = max(self.peak_main_kib, self._rss_kib(self.root_pid))
-        children = self._children(self.root_pid)
-        sizes = [self._rss_kib(pid) for pid in children]
-        self.current_child_kib = max(sizes, default=0)
-        self.peak_child_kib = max(self.peak_child_kib, self.current_child_kib)
-
-    def run(self):
-        while self.running:
-            self.sample()
-            time.sleep(0.1)
-
-    def reset(self):
-        self.peak_child_kib = self.peak_main_kib = 0
+def bench_redis_url() -> str:
+    if os.environ.get("BENCH_REDIS_URL"):
+        return os.environ["BENCH_REDIS_URL"]
+    parsed = urlparse(os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0")
+    return urlunparse(parsed._replace(path=f"/{BENCH_REDIS_DB}"))
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="190 contacts only")
-    parser.add_argument("--concurrency", type=int, default=2, help="worker pool processes (default 2)")
-    parser.add_argument("--large", type=int, default=10_000, help="size of the large run (default 10,000)")
-    parser.add_argument("--conn-max-age", type=int, default=None, help="CONN_MAX_AGE for the workers")
-    args = parser.parse_args()
+def children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            found += [int(c) for c in (task / "children").read_text().split()]
+    return found
 
-    base_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/envcrime")
-    if not base_url.startswith("postgres"):
-        sys.exit("The benchmark runs on PostgreSQL: set DATABASE_URL to a postgres:// URL.")
-    database_url = prepare_database(base_url)
 
-    handler = Sink()
-    smtp_port = handler.port
-
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "REDIS_URL": BENCH_REDIS,
-        "CACHE_URL": BENCH_REDIS,
-        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
-        # As in production: DEBUG off (cached templates, no query log).
-        "DEBUG": "false",
-        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
-        "SECURE_SSL_REDIRECT": "false",
-        "LOG_LEVEL": "WARNING",
-        "PYTHONUNBUFFERED": "1",
-    }
-    if args.conn_max_age is not None:
-        env["CONN_MAX_AGE"] = str(args.conn_max_age)
-    os.environ.update(
-        {k: env[k] for k in ("DATABASE_URL", "REDIS_URL", "CACHE_URL", "EMAIL_URL", "DEBUG", "SECRET_KEY")}
-    )
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "envcrime.settings")
-
-    import django
-
-    django.setup()
-    import logging
-
-    logging.getLogger("weasyprint").setLevel(logging.WARNING)
-    import redis
-    from django.core.management import call_command
-
-    print(f"database {BENCH_DB}: migrating…", flush=True)
-    call_command("migrate", verbosity=0)
-    redis.Redis.from_url(BENCH_REDIS).flushdb()
-
-    log_path = PROJECT_DIR / "bench" / "results" / "worker.log"
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "envcrime",
-            "worker",
-            "--loglevel=WARNING",
-            f"--concurrency={args.concurrency}",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--hostname=bench@%h",
-        ],
-        cwd=PROJECT_DIR,
-        env=env,
-        stdout=log_path.open("w"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    sampler = RSSSampler(worker.pid)
+def rss_kib(pid: int) -> int:
     try:
-        wait_for_pool(worker, args.concurrency)
-        sampler.start()
-        sizes = [190] if args.quick else [190, args.large]
-        results = [run(size, handler, sampler, args.concurrency) for size in sizes]
-    finally:
-        sampler.running = False
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-        handler.stop()
-    print()
-    print(
-        f"{'contacts':>9} {'wall s':>8} {'deliv/s':>8} {'floor s':>8} {'ratio':>6} {'queries':>8} "
-        f"{'xact/dlv':>8} {'pool RSS MiB':>12} {'main MiB':>9}"
-    )
-    for r in results:
-        print(
-            f"{r['size']:>9} {r['wall']:>8.2f} {r['rate']:>8.0f} {r['floor']:>8.2f} {r['ratio']:>6.2f} "
-            f"{r['queries']:>8} {r['xact_per_delivery']:>8.2f} {r['peak_child_mib']:>12.1f} {r['peak_main_mib']:>9.1f}"
-        )
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
-def wait_for_pool(worker, concurrency: int, timeout: float = 60):
+def pool_rss_mib(worker_pid: int) -> list[float]:
+    return [round(rss_kib(pid) / 1024, 1) for pid in sorted(children(worker_pid))]
+
+
+def wait_for_pool(worker, concurrency: int, timeout: float = 60, redis_url: str | None = None):
+    """Until the pool processes exist and (given the broker) the consumer waits on the task queue."""
+    import redis
+
+    broker = redis.Redis.from_url(redis_url) if redis_url else None
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if worker.poll() is not None:
-            sys.exit(f"the worker exited early; see {PROJECT_DIR / 'bench/results/worker.log'}")
-        if len(RSSSampler._children(worker.pid)) >= concurrency:
-            time.sleep(1.0)  # let the consumer connect to the broker
-            return
-        time.sleep(0.2)
+            sys.exit(f"the worker exited early; see {PROJECT_DIR / 'bench/results'}")
+        if len(children(worker.pid)) >= concurrency:
+            if broker is None:
+                time.sleep(1.0)  # let the consumer connect to the broker
+                return
+            if any(c.get("cmd") == "brpop" for c in broker.client_list()):
+                return
+        time.sleep(0.1)
     sys.exit("the worker pool did not start")
 
 
-def xact_commit() -> int:
+class Worker:
+    def __init__(self, directory: Path, env: dict, concurrency: int, redis_url: str, label: str):
+        self.directory = directory
+        self.env = env
+        self.concurrency = concurrency
+        self.redis_url = redis_url
+        self.label = label
+        self.process = None
+
+    def start(self):
+        import redis
+
+        redis.Redis.from_url(self.redis_url).flushdb()
+        log_path = PROJECT_DIR / "bench" / "results" / f"worker-{self.label}.log"
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "envcrime",
+                "worker",
+                "--loglevel=WARNING",
+                f"--concurrency={self.concurrency}",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                f"--hostname=bench-{self.label}@%h",
+            ],
+            cwd=self.directory,
+            env=self.env,
+            stdout=log_path.open("a"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        wait_for_pool(self.process, self.concurrency, redis_url=self.redis_url)
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, 9)
+                self.process.wait()
+
+
+# Run in a separate process from the worker's checkout: its own `distribution_start` publishes its own tasks.
+DISTRIBUTE = """
+import os, sys, django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "envcrime.settings")
+django.setup()
+from programmes.models import Contact
+from recommendations import services
+from recommendations.models import RecommendationPackage
+package = RecommendationPackage.objects.get(pk=int(sys.argv[1]))
+started = services.distribution_start(package=package, addressed=Contact.objects.filter(email__endswith=sys.argv[2]))
+print(started.distribution.pk)
+"""
+
+
+def pg_counters() -> tuple[int, int]:
+    """(sessions opened, transactions committed) in this database so far."""
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_stat_force_next_flush()")
-        cursor.execute("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")
-        return cursor.fetchone()[0]
+        cursor.execute("SELECT sessions, xact_commit FROM pg_stat_database WHERE datname = current_database()")
+        return cursor.fetchone()
 
 
-def run(size: int, handler: "Sink", sampler: RSSSampler, concurrency: int) -> dict:
+def prepare_package(size: int, tag: str):
+    """A published package and `size` fresh contacts whose emails end with a tag of this run."""
     import datetime
 
-    from django.core.mail import get_connection
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    import envcrime.pdf
     from meetings.models import Visit
     from programmes.models import Contact, MemberCountry, Programme
     from recommendations import services
-    from recommendations.models import Delivery, Recommendation, RecommendationPackage
+    from recommendations.models import Recommendation, RecommendationPackage
 
-    print(f"\n--- {size} contacts", flush=True)
     programme, _ = Programme.objects.get_or_create(slug="environmental-crime", defaults={"name": "EnvCrime"})
     today = timezone.localdate()
     visit = Visit.objects.create(
@@ -312,23 +271,19 @@ def run(size: int, handler: "Sink", sampler: RSSSampler, concurrency: int) -> di
     )
     for number in range(1, 9):
         Recommendation.objects.create(visit=visit, number=number, title=f"Recommendation {number}", text="Do it.")
-    renders = []
-    original_render = envcrime.pdf.render_pdf
-    services.render_pdf = lambda *a, **k: renders.append(1) or original_render(*a, **k)
     package = services.package_publish(
         package=RecommendationPackage.objects.create(visit=visit, version=1, title=f"Benchmark package {size}"),
         by=None,
     )
-    services.render_pdf = original_render
-
     countries = list(MemberCountry.objects.active().order_by("pk"))
-    Contact.objects.filter(email__endswith="@bench.invalid").update(is_active=False)
-    contacts = Contact.objects.bulk_create(
+    languages = ["en", "fr", "es", "ar"]
+    Contact.objects.bulk_create(
         [
             Contact(
                 name=f"Liaison {i}",
-                email=f"liaison{i}-{size}@bench.invalid",
+                email=f"liaison{i}-{tag}",
                 member_country=countries[i % len(countries)],
+                preferred_language=languages[i % 7 % 4] if i % 7 < 4 else "en",
                 is_primary=False,
                 is_active=True,
             )
@@ -336,111 +291,218 @@ def run(size: int, handler: "Sink", sampler: RSSSampler, concurrency: int) -> di
         ],
         batch_size=2000,
     )
-    addressed = Contact.objects.filter(pk__in=[c.pk for c in contacts])
-    sent_before = handler.count
-    sampler.reset()
-    xact_before = xact_commit()
+    return package
 
-    started_at = time.perf_counter()
-    started = services.distribution_start(package=package, addressed=addressed)
-    enqueued_at = time.perf_counter()
-    mid_rss = None
-    polls = 0
-    while True:
-        polls += 1
-        done = Delivery.objects.filter(distribution=started.distribution, status="sent").count()
-        if mid_rss is None and done >= size // 10:
-            mid_rss = sampler.current_child_kib
-        if done == size:
-            break
-        time.sleep(0.05)
-    wall = time.perf_counter() - started_at
-    xact_after = xact_commit()
-    sampler.sample()
-    end_rss = sampler.current_child_kib
-    assert handler.count - sent_before == size, (handler.count - sent_before, size)
 
-    # Exact queries of one delivery, in this process, on extra deliveries of the same package.
-    extra = Contact.objects.bulk_create(
-        [
-            Contact(name=f"Sample {i}", email=f"sample{i}-{size}@bench.invalid", member_country=countries[i])
-            for i in range(3)
-        ]
-    )
-    # Rows made directly, not enqueued: the running workers must not take them first.
-    samples = Delivery.objects.bulk_create(
-        [
-            Delivery(
-                distribution=started.distribution,
-                package=package,
-                contact=contact,
-                member_country_id=contact.member_country_id,
-                email=contact.email,
-            )
-            for contact in extra
-        ]
-    )
-    counts = []
-    smtp = get_connection()
-    smtp.open()
-    for delivery_id in [d.pk for d in samples]:
-        with CaptureQueriesContext(connection) as queries:
-            services.delivery_send(delivery_id=delivery_id, open_connection=lambda: smtp)
-        counts.append(len(queries))
-    smtp.close()
+def rendered_messages(distribution) -> list[tuple[str, list[str], bytes]]:
+    """(sender, recipients, bytes) of every delivery's message, built as the workers build them."""
+    from recommendations import services
+    from recommendations.models import Delivery
 
-    # The floor: the same messages, built and sent by one process over one SMTP connection.
-    deliveries = list(
-        Delivery.objects.filter(distribution=started.distribution).select_related("package__visit", "contact")
+    messages = []
+    rows = Delivery.objects.filter(distribution=distribution).values_list(
+        "pk", "distribution_id", "package_id", "email", "language", "attempts", "contact__name"
     )
-    floor_started = time.perf_counter()
-    smtp = get_connection()
-    smtp.open()
-    for delivery in deliveries:
+    if hasattr(services, "delivery_email"):  # the render-once path of the workers
+        from recommendations.services.delivery import ClaimedDelivery, _package_facts
+
+        claimed = [ClaimedDelivery(*row) for row in rows]
+        facts = _package_facts({row.package_id for row in claimed})
+        built = [services.delivery_email(row, facts[row.package_id]) for row in claimed]
+    else:  # a checkout from before it
         from envcrime.emails import build_templated_email
 
-        build_templated_email(
-            to=[delivery.email],
-            template_prefix=services.EMAIL_TEMPLATE_PREFIX,
-            context={
-                "delivery": delivery,
-                "package": delivery.package,
-                "visit": delivery.package.visit,
-                "contact": delivery.contact,
-                "link": services.delivery_link_url(delivery.pk),
-                "link_max_age_days": 30,
-            },
-            language=delivery.language,
-            connection=smtp,
-        ).send(fail_silently=False)
-    smtp.close()
-    floor = time.perf_counter() - floor_started
+        built = []
+        for delivery in Delivery.objects.filter(distribution=distribution).select_related("package__visit", "contact"):
+            built.append(
+                build_templated_email(
+                    to=[delivery.email],
+                    template_prefix=services.EMAIL_TEMPLATE_PREFIX,
+                    context={
+                        "delivery": delivery,
+                        "package": delivery.package,
+                        "visit": delivery.package.visit,
+                        "contact": delivery.contact,
+                        "link": services.delivery_link_url(delivery.pk),
+                        "link_max_age_days": 30,
+                    },
+                    language=delivery.language,
+                )
+            )
+    for message in built:
+        messages.append((message.from_email, message.recipients(), message.message().as_bytes(linesep="\r\n")))
+    return messages
 
-    result = {
+
+def relay_floor(messages, port: int) -> float:
+    """Pre-rendered bytes, one process, one SMTP connection: the relay's own speed."""
+    started = time.perf_counter()
+    smtp = smtplib.SMTP("127.0.0.1", port)
+    for sender, recipients, data in messages:
+        smtp.sendmail(sender, recipients, data)
+    smtp.quit()
+    return time.perf_counter() - started
+
+
+def run(size: int, worker: Worker, sink: Sink, env: dict) -> dict:
+    from django.db.models import Max, Min
+
+    from recommendations.models import Delivery, Distribution
+
+    tag = f"{worker.label}-{time.time_ns()}@bench.invalid"
+    package = prepare_package(size, tag)
+    big = size >= 1000
+    rss = {"start": pool_rss_mib(worker.process.pid)}
+    sent_before = sink.count
+    sessions_before, xact_before = pg_counters()
+
+    distribute = subprocess.run(
+        [sys.executable, "-c", DISTRIBUTE, str(package.pk), tag],
+        cwd=worker.directory,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if distribute.returncode:
+        sys.exit(f"distribution_start failed:\n{distribute.stderr}")
+    distribution = Distribution.objects.get(pk=int(distribute.stdout.split()[-1]))
+    deadline = time.monotonic() + max(120, size / 10)
+    while (
+        sink.count - sent_before < size
+        or Delivery.objects.filter(distribution=distribution, status__in=["queued", "sending"]).exists()
+    ):
+        if big and "middle" not in rss and sink.count - sent_before >= size // 2:
+            rss["middle"] = pool_rss_mib(worker.process.pid)
+        if time.monotonic() > deadline:
+            sys.exit(f"not finished after {deadline} s: {sink.count - sent_before} of {size} sent")
+        time.sleep(0.02 if size < 1000 else 0.2)
+    rss["end"] = pool_rss_mib(worker.process.pid)
+    sessions_after, xact_after = pg_counters()
+    times = Delivery.objects.filter(distribution=distribution).aggregate(first=Min("claimed_at"), last=Max("sent_at"))
+    wall = (times["last"] - distribution.started_at).total_seconds()
+    # Until the first claim: the distribution's own transaction, publishing, the broker and a worker picking up.
+    first_claim = (times["first"] - distribution.started_at).total_seconds()
+    received = sink.count - sent_before
+    assert received == size, f"the sink received {received} messages for {size} deliveries"
+
+    messages = rendered_messages(distribution)
+    floor = relay_floor(messages, sink.port)
+    return {
         "size": size,
+        "label": worker.label,
         "wall": wall,
-        "rate": size / wall,
+        "first_claim": first_claim,
         "floor": floor,
         "ratio": wall / floor,
-        "queries": "/".join(str(c) for c in counts),
-        "xact_per_delivery": (xact_after - xact_before) / size,
-        "peak_child_mib": sampler.peak_child_kib / 1024,
-        "peak_main_mib": sampler.peak_main_kib / 1024,
+        "sessions": sessions_after - sessions_before,
+        "xact": xact_after - xact_before,
+        "rss": rss if big else None,
     }
+
+
+def median(results: list[dict], key: str) -> float:
+    return statistics.median(r[key] for r in results)
+
+
+def report(size: int, label: str, results: list[dict]):
+    walls = ", ".join(f"{r['wall']:.2f}" for r in results)
     print(
-        f"wall {wall:.2f} s (enqueue {enqueued_at - started_at:.2f} s), {result['rate']:.0f} deliveries/s; "
-        f"floor {floor:.2f} s ({size / floor:.0f}/s), ratio {result['ratio']:.2f}"
+        f"{size:>7} {label:<10} wall {median(results, 'wall'):7.2f} s "
+        f"(first claim {median(results, 'first_claim'):.2f} s)  floor {median(results, 'floor'):6.2f} s  "
+        f"ratio {median(results, 'ratio'):5.2f}  ({size / median(results, 'wall'):5.0f}/s; "
+        f"PG sessions {median(results, 'sessions'):.0f}, commits {median(results, 'xact') / size:.2f}/delivery; "
+        f"walls {walls})"
     )
-    print(
-        f"queries per delivery (in-process sample): {result['queries']}; committed transactions per delivery "
-        f"across the run: {result['xact_per_delivery']:.2f} (incl. {polls} progress polls)"
+    for r in results:
+        if r["rss"]:
+            rss = r["rss"]
+            print(f"{'':>18} pool RSS MiB: start {rss['start']}, middle {rss.get('middle')}, end {rss['end']}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--contacts", type=int, nargs="+", default=[190], help="sizes to run (default 190)")
+    parser.add_argument("--quick", action="store_true", help="190 contacts only (the default)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per size; medians are printed")
+    parser.add_argument("--concurrency", type=int, default=4, help="worker pool processes (default 4)")
+    parser.add_argument("--conn-max-age", type=int, default=None, help="CONN_MAX_AGE for the workers")
+    parser.add_argument("--compare", type=Path, default=None, help="checkout whose workers are the baseline")
+    args = parser.parse_args()
+
+    base_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/envcrime")
+    if not base_url.startswith("postgres"):
+        sys.exit("The benchmark runs on PostgreSQL: set DATABASE_URL to a postgres:// URL.")
+    database_url = prepare_database(base_url)
+    redis_url = bench_redis_url()
+    sink = Sink()
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "CACHE_URL": redis_url,
+        "EMAIL_URL": f"smtp://127.0.0.1:{sink.port}",
+        # As in production: DEBUG off (cached templates, no query log).
+        "DEBUG": "false",
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
+        "SECURE_SSL_REDIRECT": "false",
+        "LOG_LEVEL": "WARNING",
+        "PYTHONUNBUFFERED": "1",
+        "DJANGO_SETTINGS_MODULE": "envcrime.settings",
+    }
+    if args.conn_max_age is not None:
+        env["CONN_MAX_AGE"] = str(args.conn_max_age)
+    os.environ.update(
+        {k: env[k] for k in ("DATABASE_URL", "REDIS_URL", "CACHE_URL", "EMAIL_URL", "DEBUG", "SECRET_KEY")}
     )
-    print(
-        f"peak RSS: pool process {result['peak_child_mib']:.1f} MiB, worker main {result['peak_main_mib']:.1f} MiB; "
-        f"pool RSS at 10%: {(mid_rss or 0) / 1024:.1f} MiB, at end: {end_rss / 1024:.1f} MiB"
-    )
-    print(f"document renders: {len(renders)} (at publish; {package.document_size} bytes), none by the workers")
-    return result
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "envcrime.settings")
+
+    import django
+
+    django.setup()
+    import logging
+
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)
+    from django.core.management import call_command
+
+    print(f"database {urlparse(database_url).path[1:]}, broker {redis_url}: migrating…", flush=True)
+    call_command("migrate", verbosity=0)
+    print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} (1/5/15 min)")
+
+    variants = [("candidate", PROJECT_DIR)]
+    if args.compare:
+        variants.insert(0, ("baseline", args.compare.resolve()))
+    results: dict[tuple[int, str], list[dict]] = {}
+    try:
+        for size in args.contacts:
+            for repeat in range(args.repeat):
+                for label, directory in variants:
+                    worker = Worker(directory, env, args.concurrency, redis_url, label)
+                    worker.start()
+                    try:
+                        result = run(size, worker, sink, env)
+                    finally:
+                        worker.stop()
+                    results.setdefault((size, label), []).append(result)
+                    print(
+                        f"  {size} {label} #{repeat + 1}: wall {result['wall']:.2f} s (first claim at "
+                        f"{result['first_claim']:.2f} s), floor {result['floor']:.2f} s, "
+                        f"ratio {result['ratio']:.2f}, PG sessions {result['sessions']}",
+                        flush=True,
+                    )
+    finally:
+        sink.stop()
+    print(f"\nload after: {os.getloadavg()[0]:.2f} (1 min); {args.concurrency} pool processes, {os.cpu_count()} cores")
+    print("medians of", args.repeat, "run(s):")
+    for size in args.contacts:
+        for label, _directory in variants:
+            report(size, label, results[(size, label)])
+        if args.compare:
+            base, cand = results[(size, "baseline")], results[(size, "candidate")]
+            print(
+                f"{size:>7} candidate/baseline wall: {median(cand, 'wall') / median(base, 'wall'):.2f}; "
+                f"ratio to the floor {median(base, 'ratio'):.2f} → {median(cand, 'ratio'):.2f}"
+            )
 
 
 if __name__ == "__main__":

@@ -133,6 +133,12 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Celery's Django fixup closes every database connection before and after each task unless a reuse
+# maximum is set: CONN_MAX_AGE did nothing in a worker (a new PostgreSQL connection per task). With it
+# the fixup closes them only every N tasks, and envcrime/celery.py calls close_old_connections() when a
+# task starts and ends, as Django does around a request: a broken connection, or one older than
+# CONN_MAX_AGE, is dropped (with CONN_MAX_AGE=0 that is still one connection per task).
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 # Every task sends at most one email (EMAIL_TIMEOUT bounds each SMTP step) or sweeps rows: a task
 # still running after these limits is stuck, and its row is left for the sweeper. Both stay far
@@ -315,6 +321,8 @@ PACKAGE_LINK_MAX_AGE_DAYS = env.int("PACKAGE_LINK_MAX_AGE_DAYS", default=30)
 DELIVERY_STALE_AFTER_SECONDS = env.int("DELIVERY_STALE_AFTER_SECONDS", default=60)
 DELIVERY_MAX_ATTEMPTS = env.int("DELIVERY_MAX_ATTEMPTS", default=5)
 DELIVERY_RETRY_BACKOFF_SECONDS = env.int("DELIVERY_RETRY_BACKOFF_SECONDS", default=10)
+# Deliveries per task message: each is still claimed before it is sent and marked sent before the next.
+DELIVERY_BATCH_SIZE = env.int("DELIVERY_BATCH_SIZE", default=10)
 
 # Follow-up reminders: an unacknowledged delivery is reminded every N days (at most MAX times);
 # a report is reminded DUE_SOON_DAYS before its due date and weekly once overdue, at most OVERDUE_MAX times.

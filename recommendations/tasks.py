@@ -5,8 +5,10 @@ module imports the other when it is loaded.
 """
 
 import logging
+from collections import defaultdict
 
 from celery import shared_task
+from celery.signals import worker_init, worker_process_init
 
 from envcrime.emails import ReusableConnection
 
@@ -15,15 +17,60 @@ logger = logging.getLogger(__name__)
 worker_connection = ReusableConnection()
 
 
-@shared_task(bind=True, max_retries=None, acks_late=True, ignore_result=True)
-def send_delivery(self, delivery_id: int):
-    from .services.delivery import Outcome, delivery_send
+@worker_init.connect
+def _warm_before_fork(**kwargs):
+    """In the worker's main process, before the pool forks: every child starts with the distribution
+    email's templates compiled, the catalogs of every language loaded and the URL resolver built."""
+    from .services.delivery import delivery_email_warm
 
-    outcome = delivery_send(delivery_id=delivery_id, open_connection=worker_connection.get)
-    if outcome.status in (Outcome.RETRY, Outcome.FAILED, Outcome.OVERTAKEN):
+    delivery_email_warm()
+
+
+@worker_process_init.connect
+def _connect_before_the_first_task(**kwargs):
+    """In each pool child (Celery's fixup has just closed the connections it inherited): open its own
+    database and SMTP connections now rather than on its first task. A failure here is not fatal: the
+    first task opens them again and handles the error."""
+    from django.db import connection
+
+    try:
+        connection.ensure_connection()
+        worker_connection.get()
+    except Exception:  # the task that needs the connection reports it
+        logger.warning("could not connect ahead of the first task", exc_info=True)
         worker_connection.reset()
-    if outcome.status == Outcome.RETRY:
-        raise self.retry(countdown=outcome.countdown)
+
+
+def _send_batch(delivery_ids: list[int]) -> None:
+    from .services.delivery import Outcome, deliveries_send
+
+    outcomes = deliveries_send(
+        delivery_ids=delivery_ids, open_connection=worker_connection.get, drop_connection=worker_connection.reset
+    )
+    # Each transient failure waits out its own backoff in a message of its own (grouped by delay);
+    # rows the batch gave back for lack of time go out again at once.
+    later = defaultdict(list)
+    for pk, outcome in outcomes.items():
+        if outcome.status == Outcome.RETRY:
+            later[outcome.countdown].append(pk)
+        elif outcome.status == Outcome.RELEASED:
+            later[None].append(pk)
+    for countdown, ids in later.items():
+        send_deliveries.apply_async((ids,), countdown=countdown)
+
+
+# Acknowledged after it ran (acks_late), one message per pool process at a time (prefetch 1, in
+# settings): a killed worker holds at most one batch per process, whose rows the sweeper recovers.
+# No result: progress is counted from rows.
+@shared_task(acks_late=True, ignore_result=True)
+def send_deliveries(delivery_ids: list[int]):
+    _send_batch(list(delivery_ids))
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def send_delivery(delivery_id: int):
+    """One delivery per message: what was published before batches; still run if any is left."""
+    _send_batch([delivery_id])
 
 
 @shared_task(ignore_result=True)

@@ -65,15 +65,15 @@ def progress_for(deliveries) -> Progress:
 
 
 def broker_queue_length() -> int:
-    """Messages waiting in the broker queue of `send_delivery`, not yet taken by a worker.
+    """Messages waiting in the broker queue of `send_deliveries`, not yet taken by a worker.
 
     Messages a worker holds (running, prefetched, or waiting for a retry countdown) are not in the
     queue. Eager mode has no queue: nothing waits. A queue that does not exist yet is empty.
     """
-    app = tasks.send_delivery.app
+    app = tasks.send_deliveries.app
     if app.conf.task_always_eager:
         return 0
-    queue = app.amqp.router.route({}, tasks.send_delivery.name)["queue"].name
+    queue = app.amqp.router.route({}, tasks.send_deliveries.name)["queue"].name
     with app.connection_for_write() as connection:
         try:
             # A passive declare only reads: with Redis it is LLEN of the queue's lists (one per priority).

@@ -5,6 +5,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -38,8 +39,9 @@ class Publishing:
     broker_unavailable: bool = False
 
 
-def publish_task_messages(task, ids: list[int], *, rows: str) -> bool:
-    """One message of `task` per id, all over one producer: one broker connection, not one per message.
+def publish_task_messages(task, ids: list[int], *, rows: str, batch_size: int | None = None) -> bool:
+    """One message of `task` per id (or per batch of `batch_size` ids, passed as a list), all over one
+    producer: one broker connection, not one per message.
 
     In eager mode (no broker) `apply_async` runs each task in this process, as `.delay()` would.
     A broker outage must not fail the request that committed the rows: the rows are the outbox
@@ -47,8 +49,12 @@ def publish_task_messages(task, ids: list[int], *, rows: str) -> bool:
     """
     try:
         with task.app.producer_or_acquire() as producer:
-            for pk in ids:
-                task.apply_async((pk,), producer=producer)
+            if batch_size is None:
+                for pk in ids:
+                    task.apply_async((pk,), producer=producer)
+            else:
+                for start in range(0, len(ids), batch_size):
+                    task.apply_async((ids[start : start + batch_size],), producer=producer)
     except (OperationalError, ConnectionError, OSError) as error:
         logger.warning("Broker unavailable: %d %s stay queued for the sweeper (%s)", len(ids), rows, error)
         return False
@@ -57,9 +63,12 @@ def publish_task_messages(task, ids: list[int], *, rows: str) -> bool:
 
 def _publish_deliveries(delivery_ids: list[int], publishing: Publishing) -> None:
     # Imported here: the task module imports the services inside its tasks, never at module level.
-    from ..tasks import send_delivery
+    from ..tasks import send_deliveries
 
-    if not publish_task_messages(send_delivery, delivery_ids, rows="deliveries"):
+    # About ten deliveries per message: Celery's own cost per message (receiving, acknowledging, the
+    # pool's round trip) is then paid once per ten emails, while a killed worker still holds few rows.
+    batch_size = settings.DELIVERY_BATCH_SIZE
+    if not publish_task_messages(send_deliveries, delivery_ids, rows="deliveries", batch_size=batch_size):
         publishing.broker_unavailable = True
 
 

@@ -11,7 +11,7 @@ from envcrime.celery import app as celery_app
 from programmes.models import Contact, MemberCountry
 from recommendations import selectors, services
 from recommendations.models import Delivery, DeliveryEvent, Distribution
-from recommendations.tasks import send_delivery
+from recommendations.tasks import send_deliveries, send_delivery
 from tests.factories import ContactFactory, StaffFactory, member_country
 
 from .factories import DraftPackageFactory, primary_contacts_for_every_country, published_package
@@ -326,24 +326,32 @@ def test_the_sweeper_leaves_queued_rows_alone_while_the_broker_queue_has_a_backl
     assert (drained.reset, drained.requeued) == (0, 1)
 
 
-def test_enqueueing_publishes_every_delivery_over_one_producer(real_broker, django_capture_on_commit_callbacks):
+def test_enqueueing_publishes_every_delivery_in_batches_over_one_producer(
+    real_broker, django_capture_on_commit_callbacks, settings
+):
+    settings.DELIVERY_BATCH_SIZE = 10
     primary_contacts_for_every_country()
-    producers = []
-    original = send_delivery.apply_async
+    producers, batches = [], []
+    original = send_deliveries.apply_async
 
-    def recording_apply_async(*args, producer=None, **kwargs):
+    def recording_apply_async(args, producer=None, **kwargs):
         producers.append(producer)
-        return original(*args, producer=producer, **kwargs)
+        batches.append(args[0])
+        return original(args, producer=producer, **kwargs)
 
-    send_delivery.apply_async = recording_apply_async
+    send_deliveries.apply_async = recording_apply_async
     try:
         with django_capture_on_commit_callbacks(execute=True):
             started = services.distribution_start(package=published_package())
     finally:
-        del send_delivery.apply_async
-    assert started.created == 190 == len(producers)
+        del send_deliveries.apply_async
+    assert started.created == 190
+    assert [len(batch) for batch in batches] == [10] * 19
+    assert sorted(pk for batch in batches for pk in batch) == sorted(
+        Delivery.objects.filter(distribution=started.distribution).values_list("pk", flat=True)
+    )
     assert producers[0] is not None and all(p is producers[0] for p in producers)
-    assert selectors.broker_queue_length() == 190, "published on commit, one message per delivery"
+    assert selectors.broker_queue_length() == 19, "published on commit, one message per batch of ten"
 
 
 def test_enqueueing_in_eager_mode_still_sends_in_process(smtp_server, django_capture_on_commit_callbacks):
@@ -411,3 +419,67 @@ def test_a_message_that_left_marks_the_row_sent_even_if_another_claim_owns_it(sm
 def test_an_unordered_delivery_query_needs_no_join():
     sql = str(Delivery.objects.filter(status="queued").query)
     assert "JOIN" not in sql and "ORDER BY" in sql
+
+
+# --- Batches: one claim per task message, the email rendered once per language ------------------
+
+
+def _batch(ids):
+    return services.deliveries_send(delivery_ids=ids, open_connection=get_connection)
+
+
+def test_a_batch_is_claimed_in_one_statement_and_each_delivery_costs_one_more(smtp_server, django_assert_num_queries):
+    primary_contacts_for_every_country()
+    services.distribution_start(package=published_package())
+    ids = list(Delivery.objects.order_by("pk").values_list("pk", flat=True)[:10])
+    # claim (with the contacts' names), the package's facts, one `sent` per delivery, finish-if-done
+    with django_assert_num_queries(1 + 1 + 10 + 1):
+        outcomes = _batch(ids)
+    assert {o.status for o in outcomes.values()} == {"sent"}
+    assert len(smtp_server.messages) == 10
+    with django_assert_num_queries(1):
+        assert {o.status for o in _batch(ids).values()} == {"skipped"}, "a second copy of the message sends nothing"
+    assert len(smtp_server.messages) == 10
+
+
+def test_one_rendering_per_language_each_recipient_gets_their_own_name_and_link(smtp_server, client):
+    package = published_package(title="Lyon recommendations")
+    kenya = ContactFactory(member_country=member_country("KE"), is_primary=True, name="Wanjiru <Kamau> & Co")
+    nepal = ContactFactory(member_country=member_country("NP"), is_primary=True, name="Sita Sharma")
+    france = ContactFactory(
+        member_country=member_country("FR"), is_primary=True, name="Zoé Martin", preferred_language="fr"
+    )
+    services.distribution_start(package=package)
+
+    _batch(list(Delivery.objects.values_list("pk", flat=True)))
+
+    by_recipient = {m.rcpt_tos[0]: m for m in smtp_server.messages}
+    assert set(by_recipient) == {kenya.email, nepal.email, france.email}
+    links = set()
+    for contact in (kenya, nepal, france):
+        message = by_recipient[contact.email]
+        assert contact.name in message.text()
+        (link,) = re.findall(r"http://\S+/packages/link/\S+/", message.text())
+        assert f'href="{link}"' in message.html()
+        links.add(link)
+        response = client.get(link.removeprefix("http://127.0.0.1:8000"))
+        assert response.context["delivery"].email == contact.email
+    assert len(links) == 3
+    assert "Wanjiru &lt;Kamau&gt; &amp; Co" in by_recipient[kenya.email].html(), "the name is escaped in HTML"
+    assert "Sita Sharma" not in by_recipient[kenya.email].text()
+    assert by_recipient[france.email].subject != by_recipient[nepal.email].subject, "French for the French liaison"
+    assert "Lyon recommendations" in by_recipient[nepal.email].subject
+
+
+def test_a_batch_out_of_time_gives_back_the_claims_it_did_not_attempt(smtp_server, settings):
+    settings.DELIVERY_STALE_AFTER_SECONDS = 0  # half of it is over after the first message
+    [ContactFactory(member_country=member_country(c), is_primary=True) for c in ("KE", "FR", "BR")]
+    services.distribution_start(package=published_package())
+    first, *rest = Delivery.objects.order_by("pk").values_list("pk", flat=True)
+
+    outcomes = _batch([first, *rest])
+
+    assert outcomes[first].status == "sent"
+    assert {outcomes[pk].status for pk in rest} == {"released"}
+    assert len(smtp_server.messages) == 1
+    assert set(Delivery.objects.filter(pk__in=rest).values_list("status", "attempts")) == {("queued", 0)}

@@ -6,6 +6,7 @@ import time
 from collections import Counter
 
 import pytest
+from django.conf import settings
 
 from recommendations import services
 from recommendations.models import Delivery, Distribution
@@ -120,10 +121,14 @@ def test_a_worker_killed_mid_distribution_recovers_on_restart_nobody_missed(cele
     smtp_server.wait_for(30, timeout=60)
     worker.kill()
 
-    in_flight = Delivery.objects.filter(status="sending").count()
+    # A pool process claims a batch of deliveries at once (one claim time per batch) and sends them one
+    # by one, each marked sent before the next leaves: only the one message in flight per process that
+    # was sending may go out twice.
+    sending = Delivery.objects.filter(status="sending")
+    in_flight = sending.order_by().values("claimed_at").distinct().count()
     pending = Delivery.objects.filter(status__in=["queued", "sending"]).count()
     assert pending > 0, "the kill came after the end: the test proves nothing"
-    assert in_flight <= concurrency
+    assert in_flight <= concurrency and sending.count() <= concurrency * settings.DELIVERY_BATCH_SIZE
 
     worker.start()
     deadline = time.monotonic() + 120
@@ -137,4 +142,44 @@ def test_a_worker_killed_mid_distribution_recovers_on_restart_nobody_missed(cele
     assert set(received) == {c.email for c in contacts}, "nobody missed"
     duplicates = sum(received.values()) - len(contacts)
     print(f"killed with {pending} pending, {in_flight} in flight; {duplicates} duplicates")
-    assert duplicates <= in_flight, f"{duplicates} duplicates for {in_flight} tasks in flight"
+    assert duplicates <= in_flight, f"{duplicates} duplicates for {in_flight} pool processes sending"
+
+
+def test_two_workers_one_killed_halfway_the_other_and_its_restart_finish_nobody_missed(celery_worker, smtp_server):
+    """Scaling out: two separately started workers (nodes a@host and b@host) on the same broker and
+    database; a is killed with SIGKILL halfway through and restarted, as after a crash of its host."""
+    contacts = primary_contacts_for_every_country()
+    package = published_package()
+    concurrency = 2
+    original_handle_data = smtp_server.handler.handle_DATA
+
+    async def slow_handle_data(server, session, envelope):
+        await asyncio.sleep(0.04)
+        return await original_handle_data(server, session, envelope)
+
+    smtp_server.handler.handle_DATA = slow_handle_data
+    env = {"DELIVERY_STALE_AFTER_SECONDS": "5", "DELIVERY_SWEEP_INTERVAL": "2"}
+    a = celery_worker(concurrency=concurrency, env=env, name="a")
+    celery_worker(concurrency=concurrency, env=env, name="b", beat=True)  # beat runs once per deployment
+
+    services.distribution_start(package=package)
+    smtp_server.wait_for(95, timeout=60)
+    a.kill()
+
+    pending = Delivery.objects.filter(status__in=["queued", "sending"]).count()
+    assert pending > 0, "the kill came after the end: the test proves nothing"
+    assert "a@" in a.log_text() and "b@" not in a.log_text()
+
+    a.start()
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if Delivery.objects.filter(status="sent").count() == 190:
+            break
+        time.sleep(0.5)
+    wait_until_nothing_pending(timeout=max(1.0, deadline - time.monotonic()))
+
+    received = Counter(r.lower() for m in smtp_server.messages for r in m.rcpt_tos)
+    assert set(received) == {c.email for c in contacts}, "nobody missed"
+    duplicates = sum(received.values()) - len(contacts)
+    print(f"worker a killed with {pending} pending; {duplicates} duplicates")
+    assert duplicates <= concurrency, f"{duplicates} duplicates: more than one per pool process of the killed worker"

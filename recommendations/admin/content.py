@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from envcrime.downloads import private_file
+from envcrime.translation_admin import TabbedTranslationAdmin
 
 from .. import services
 from ..models import Obstacle, Recommendation
@@ -19,7 +20,7 @@ from ..selectors import attention, next_recommendation_number
 
 
 @admin.register(Obstacle)
-class ObstacleAdmin(admin.ModelAdmin):
+class ObstacleAdmin(TabbedTranslationAdmin):
     list_display = ["title", "visit", "order"]
     list_filter = ["visit"]
     search_fields = ["title", "description"]
@@ -44,7 +45,7 @@ class RecommendationAdminForm(forms.ModelForm):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(admin.ModelAdmin):
+class RecommendationAdmin(TabbedTranslationAdmin):
     form = RecommendationAdminForm
     list_display = ["number", "title", "visit", "audience", "priority"]
     list_display_links = ["number", "title"]
@@ -81,7 +82,7 @@ class DistributedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Package)
-class PackageAdmin(admin.ModelAdmin):
+class PackageAdmin(TabbedTranslationAdmin):
     list_display = ["title", "visit", "version", "status", "published_at", "document_link", "distributions_link"]
     list_filter = ["status", DistributedFilter, "visit"]
     list_select_related = ["visit"]
@@ -100,8 +101,8 @@ class PackageAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.is_frozen:
             # Published content is frozen: a correction is a new version.
-            return ["visit", "version", "title", "summary", *self.readonly_fields]
-        return self.readonly_fields
+            return self.replace_orig_field(["visit", "version", "title", "summary", *self.readonly_fields])
+        return super().get_readonly_fields(request, obj)
 
     def has_delete_permission(self, request, obj=None):
         if obj is not None and obj.is_frozen:

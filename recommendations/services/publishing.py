@@ -168,6 +168,25 @@ def package_document_context(package: Package, content: dict, published_at, lang
     }
 
 
+def package_documents(package: Package) -> dict[str, dict]:
+    """Checksum and size of each language's document, from the snapshot (no query); a package frozen
+    before the translations has its English one only."""
+    documents = package.content.get("documents")
+    if documents:
+        return documents
+    return {Language.ENGLISH: {"sha256": package.document_sha256, "size": package.document_size}}
+
+
+def reader_language(package: Package, *preferences: str | None) -> str:
+    """The first of the reader's languages the package exists in, else English."""
+    available = package_languages(package.content)
+    for language in preferences:
+        language = (language or "").split("-")[0]
+        if language in available:
+            return language
+    return Language.ENGLISH
+
+
 def _render_documents(package: Package, content: dict, published_at) -> list[PackageDocument]:
     """One PDF per language of the package, each rendered in its language, with its checksum."""
     documents = []
@@ -220,6 +239,8 @@ def package_publish(*, package: Package, by) -> Package:
     english = next(d for d in documents if d.language == Language.ENGLISH)
     # The English document is also the package's own: what predates the translations reads it.
     package.document.name = english.file.name
+    # Each language's checksum and size travel with the snapshot: the pages show them without a query.
+    content["documents"] = {d.language: {"sha256": d.sha256, "size": d.size} for d in documents}
     package.content = content
     package.document_sha256 = english.sha256
     package.document_size = english.size

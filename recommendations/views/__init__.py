@@ -3,6 +3,7 @@
 from functools import wraps
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -43,14 +44,23 @@ def _document_response(delivery: Delivery, language: str) -> FileResponse:
     return private_file(file.open("rb"), filename=package.language_filename(language), content_type="application/pdf")
 
 
+def _reader_languages(request, contact_language: str) -> tuple[str, ...]:
+    """The reader's languages, best first: the one they chose for the portal (their account's, or the
+    switcher's cookie), else their contact's preferred language, else what their browser asks for."""
+    active = get_language()
+    if request.user.is_authenticated or settings.LANGUAGE_COOKIE_NAME in request.COOKIES:
+        return (active, contact_language)
+    return (contact_language, active)
+
+
 def _language_link(code: str, url: str, document: dict) -> dict:
     return {"code": code, "name": get_language_info(code)["name_local"], "url": url, **document}
 
 
 def _detail_context(request, delivery: Delivery, *, preferred_language: str, token: str | None = None) -> dict:
     package = delivery.package
-    # The reader's language: the one they read the portal in, else their contact's, else English.
-    language = services.reader_language(package, get_language(), preferred_language)
+    # The reader's language (see _reader_languages) where the package exists in it, else English.
+    language = services.reader_language(package, *_reader_languages(request, preferred_language))
     if token:
         acknowledge_url = reverse("recommendations:link_acknowledge", kwargs={"token": token})
         download = "recommendations:link_download_language"
@@ -69,6 +79,7 @@ def _detail_context(request, delivery: Delivery, *, preferred_language: str, tok
     # The same frozen snapshot the PDF was built from, in the reader's language where it exists.
     content = services.package_document_context(package, package.content, package.published_at, language)
     document = next(d for d in documents if d["code"] == content["language"])
+    content_lang = "" if content["language"] == (get_language() or "").split("-")[0] else content["language"]
     return {
         "package": package,
         "visit": package.visit,
@@ -79,8 +90,11 @@ def _detail_context(request, delivery: Delivery, *, preferred_language: str, tok
         "document": document,
         "other_documents": [d for d in documents if d is not document],
         "download_url": document["url"],
-        # Shown in English while the page speaks another language: the text is marked as English.
-        "fallback": content["language"] != (get_language() or "").split("-")[0],
+        # Content in another language than the page's (English as the fallback, or the contact's
+        # language on a link opened in a browser that asks for another): marked as such.
+        "content_lang": content_lang,
+        "content_dir": "rtl" if content["language_bidi"] else "ltr",
+        "fallback": content_lang == Language.ENGLISH,
         "acknowledge_url": acknowledge_url,
         "sign_in_url": f"{reverse('account_login')}?{urlencode({'next': page_url})}",
         "may_acknowledge": user_speaks_for_country(request.user, delivery.member_country_id),
@@ -119,7 +133,7 @@ def package_download(request, pk: int, language: str | None = None):
     contact = selectors.liaison_contact(request.user)
     delivery = selectors.country_delivery(package_id=pk, contact=contact)
     if language is None:
-        language = services.reader_language(delivery.package, get_language(), contact.preferred_language)
+        language = services.reader_language(delivery.package, *_reader_languages(request, contact.preferred_language))
     response = _document_response(delivery, language)
     services.download_record(
         delivery=delivery, user=request.user, via=DownloadEvent.Via.PORTAL, client_address=_client_address(request)
@@ -210,7 +224,9 @@ def link(request, delivery: Delivery, token: str):
 def link_download(request, delivery: Delivery, token: str, language: str | None = None):
     # The email's link: the PDF in the reader's language, else their contact's, else English.
     if language is None:
-        language = services.reader_language(delivery.package, get_language(), delivery.contact.preferred_language)
+        language = services.reader_language(
+            delivery.package, *_reader_languages(request, delivery.contact.preferred_language)
+        )
     response = _document_response(delivery, language)
     services.download_record(
         delivery=delivery, user=request.user, via=DownloadEvent.Via.EMAIL_LINK, client_address=_client_address(request)

@@ -10,9 +10,9 @@ from .models import AgendaItem, Visit
 
 @register(Visit)
 class VisitTranslationOptions(TranslationOptions):
-    fields = ("title", "description", "summary")
+    fields = ("title", "description", "summary", "venue", "city")
 
 
 @register(AgendaItem)
 class AgendaItemTranslationOptions(TranslationOptions):
-    fields = ("title", "description", "location")
+    fields = ("title", "description", "location", "speaker")

@@ -40,4 +40,6 @@ def untranslated(obj, fields: str) -> bool:
 @register.filter
 def agenda_untranslated(agenda) -> bool:
     """Any item of an agenda (the `(number, day, items)` rows of the visit page) shown in English."""
-    return any(untranslated(item, "title,description,location") for _number, _day, items in agenda for item in items)
+    return any(
+        untranslated(item, "title,description,location,speaker") for _number, _day, items in agenda for item in items
+    )

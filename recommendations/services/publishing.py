@@ -42,8 +42,11 @@ def _is_complete(package: Package, obstacles: list, recommendations: list, langu
 def _language_texts(package: Package, visit, obstacles, recommendations, language: str) -> dict:
     return {
         "package": {"title": _text(package, "title", language), "summary": _text(package, "summary", language)},
-        # The visit's title falls back to English: it does not hold a translation back.
-        "visit": {"title": _text(visit, "title", language) or _text(visit, "title", Language.ENGLISH)},
+        # The visit's texts fall back to English: they do not hold a translation back.
+        "visit": {
+            field: _text(visit, field, language) or _text(visit, field, Language.ENGLISH)
+            for field in ("title", "venue", "city")
+        },
         "obstacles": [
             {"title": _text(o, "title", language), "description": _text(o, "description", language)} for o in obstacles
         ],
@@ -77,8 +80,8 @@ def _snapshot_content(package: Package) -> dict:
         "visit": {
             "title": _text(visit, "title", english),
             "slug": visit.slug,
-            "venue": visit.venue,
-            "city": visit.city,
+            "venue": _text(visit, "venue", english),
+            "city": _text(visit, "city", english),
             "host_country": str(visit.host_country or ""),
             "start_date": visit.start_date.isoformat(),
             "end_date": visit.end_date.isoformat(),
@@ -124,7 +127,7 @@ def _content_in(content: dict, language: str) -> dict:
     return {
         **content,
         "package": texts["package"],
-        "visit": {**content["visit"], "title": texts["visit"]["title"]},
+        "visit": {**content["visit"], **texts["visit"]},
         "obstacles": [{**o, **t} for o, t in zip(content["obstacles"], texts["obstacles"], strict=True)],
         "recommendations": [
             {**r, **t} for r, t in zip(content["recommendations"], texts["recommendations"], strict=True)

@@ -6,7 +6,8 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -95,6 +96,7 @@ class PackageAdmin(TabbedTranslationAdmin):
         "document_link",
         "document_sha256",
         "document_size",
+        "languages",
         "superseded_by",
     ]
 
@@ -131,6 +133,20 @@ class PackageAdmin(TabbedTranslationAdmin):
             return "—"
         url = reverse("admin:recommendations_package_document", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, _("PDF"))
+
+    @admin.display(description=gettext_lazy("languages"))
+    def languages(self, obj):
+        # Each language's frozen PDF and its checksum, from the snapshot (no query).
+        if obj.status == Package.Status.DRAFT:
+            return "—"
+        return format_html_join(
+            mark_safe("<br>"),  # a constant separator, nothing from the user
+            "{}: <code>{}</code> ({} bytes)",
+            (
+                (code, document["sha256"], document["size"])
+                for code, document in services.package_documents(obj).items()
+            ),
+        )
 
     @admin.display(description=gettext_lazy("distributions"))
     def distributions_link(self, obj):

@@ -153,7 +153,7 @@ def test_a_language_without_a_document_falls_back_to_english_with_a_note(client,
     client.cookies["django_language"] = "es"
     html = client.get(reverse("recommendations:package_detail", args=[package.pk])).content.decode()
     assert '<h1 class="h3" lang="en" dir="ltr">Lyon recommendations</h1>' in html
-    assert "bi-translate" in html  # the discreet "not yet translated" note
+    assert "content-untranslated" in html  # the discreet "not yet translated" note
     download = client.get(reverse("recommendations:package_download", args=[package.pk]))
     assert download["Content-Disposition"].endswith(f'{package.download_filename}"')
 

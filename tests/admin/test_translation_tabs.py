@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from tests.conftest import screenshot
 from tests.factories import StaffFactory, VisitFactory
 from tests.recommendations.factories import published_package
 
@@ -33,3 +34,30 @@ def test_a_published_package_lists_its_languages_and_stays_frozen(staff_client):
     ).content.decode()
     assert package.document_sha256 in html
     assert 'name="title_fr"' not in html and 'name="title_en"' not in html
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("migration_data")
+def test_the_language_tabs_show_one_language_at_a_time(live_server, page, browser_problems, settings):
+    from tests.admin.test_admin_accessibility import sign_in_staff
+    from tests.factories import AgendaItemFactory
+
+    sign_in_staff(page, live_server, settings)
+    visit = VisitFactory()
+    AgendaItemFactory(visit=visit)
+    page.goto(f"{live_server.url}{reverse('admin:meetings_visit_change', args=[visit.pk])}")
+    tabs = page.get_by_role("tab")
+    assert tabs.count() == 4
+    assert page.locator("#id_title_en").is_visible() and not page.locator("#id_title_fr").is_visible()
+    assert not page.locator("th.column-title_ar").is_visible()
+
+    page.locator("#mt-tab-ar").click()
+    assert page.locator("#mt-tab-ar").get_attribute("aria-selected") == "true"
+    assert page.locator("#id_title_ar").is_visible() and not page.locator("#id_title_en").is_visible()
+    assert page.locator("th.column-title_ar").is_visible() and page.locator("#id_agenda_items-0-title_ar").is_visible()
+    page.keyboard.press("Home")  # keyboard: arrows, Home and End move between the tabs
+    assert page.locator("#id_title_en").is_visible()
+    screenshot(page, "admin-visit-language-tabs")
+    assert browser_problems == []

@@ -35,6 +35,8 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 
 INSTALLED_APPS = [
+    # Content in four languages (fields `<name>_en/_fr/_es/_ar`); it must come before the admin.
+    "modeltranslation",
     # Django's admin whose site is the staff workplace (the to-do panel on the index).
     "envcrime.apps.PortalAdminConfig",
     "django.contrib.auth",
@@ -227,6 +229,10 @@ LANGUAGES = [
     ("ar", _("Arabic")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Translated content (visits, agenda, obstacles, recommendations, packages): English is the
+# language every text is written in first, and the fallback of the others.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 FORMAT_MODULE_PATH = ["envcrime.formats"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True

@@ -17,6 +17,7 @@ from django.utils import timezone
 from programmes.models import MemberCountry, Organisation, Programme
 from programmes.roles import DELEGATE
 
+from .demo_translations import translate_demo_visits
 from .models import AgendaItem, Attendance, Registration, RegistrationStatusChange, Visit
 
 LYON_SLUG = "familiarization-visit-lyon-2013"
@@ -293,6 +294,8 @@ def seed(*, stdout, style) -> None:
     ensure_demo_user(TRY_DELEGATE_EMAIL, first_name="Demo", last_name="Delegate", groups=[DELEGATE])
     nominee, _created = ensure_demo_user(NOMINEE_EMAIL, first_name="Amani", last_name="Otieno", groups=[DELEGATE])
     _seed_nomination(upcoming, nominee)
+    # French, Spanish and Arabic texts (only where empty): every language can be tried at once.
+    translate_demo_visits([lyon, upcoming])
 
     confirmed = lyon.registrations.filter(status=Registration.Status.CONFIRMED).count()
     stdout.write(style.SUCCESS(f"Visits: {lyon.title} ({confirmed} confirmed delegates), {upcoming.title}."))

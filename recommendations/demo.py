@@ -165,6 +165,14 @@ def seed(*, stdout, style) -> None:
     package, _created = RecommendationPackage.objects.get_or_create(
         visit=visit, version=1, defaults={"title": PACKAGE_TITLE, "summary": PACKAGE_SUMMARY}
     )
+    from .demo_translations import translate_demo_content  # it imports this module's texts
+
+    # French, Spanish and Arabic texts (only where empty): the package is published in four languages.
+    translate_demo_content(
+        obstacles=Obstacle.objects.filter(visit=visit),
+        recommendations=Recommendation.objects.filter(visit=visit),
+        package=package,
+    )
     if package.status != RecommendationPackage.Status.DRAFT:
         stdout.write(f"recommendations: package v{package.version} for {visit.slug} already published.")
         return
@@ -173,7 +181,8 @@ def seed(*, stdout, style) -> None:
     stdout.write(
         style.SUCCESS(
             f"recommendations: {len(OBSTACLES)} obstacles, {len(RECOMMENDATIONS)} recommendations, "
-            f"package v{package.version} published (id {package.pk}, {package.document_size} bytes, "
+            f"package v{package.version} published in {', '.join(package.content['languages'])} "
+            f"(id {package.pk}, English {package.document_size} bytes, "
             f"sha256 {package.document_sha256[:12]}…), not distributed: "
             f"python manage.py distribute_package {package.pk} --wait"
         )

@@ -158,6 +158,11 @@ MATRIX = [
     Row("recommendations:package_list",                 "L   404 404 200 200 404 404 404"),
     Row("recommendations:package_detail",               "L   404 404 200 404 404 404 404", args=[pk("package")]),
     Row("recommendations:package_download",             "L   404 404 200 404 404 404 404", args=[pk("package")]),
+    # One language's PDF: the same checks; a language the package does not exist in is a 404 to all.
+    Row("recommendations:package_download_language",    "L   404 404 200 404 404 404 404",
+        args=[pk("package"), "en"]),
+    Row("recommendations:package_download_language",    "L   404 404 404 404 404 404 404",
+        args=[pk("package"), "ar"], label="missing language"),
     Row("recommendations:package_acknowledge",          "L   404 404 R   404 404 404 404", args=[pk("package")],
         method="post"),
     # The personal link is the key: signed out it opens; signed in, only for the country's team.
@@ -165,6 +170,9 @@ MATRIX = [
     Row("recommendations:link",                         "400 400 400 400 400 400 400 400", args=["tampered"],
         label="tampered"),
     Row("recommendations:link_download",                "200 404 404 200 404 404 404 404", args=["token"]),
+    Row("recommendations:link_download_language",       "200 404 404 200 404 404 404 404", args=["token", "en"]),
+    Row("recommendations:link_download_language",       "404 404 404 404 404 404 404 404", args=["token", "xx"],
+        label="unknown language"),
     Row("recommendations:link_acknowledge",             "L   404 404 R   404 404 404 404", args=["token"],
         method="post"),
     # --- Liaisons: their country's follow-up report ----------------------------------------------

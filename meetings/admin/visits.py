@@ -17,13 +17,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from envcrime.admin import BoundedInline
+from envcrime.translation_admin import BoundedTranslationInline, TabbedTranslationAdmin
 
 from .. import selectors, services
 from ..models import AgendaItem, Visit
 
 
-class AgendaItemInline(BoundedInline):
+class AgendaItemInline(BoundedTranslationInline):
     model = AgendaItem
     extra = 1
     # A form post is bounded (a 1,001-row agenda is a form error, not minutes of validation).
@@ -110,7 +110,7 @@ class RegistrationWindowFilter(admin.SimpleListFilter):
 
 
 @admin.register(Visit)
-class VisitAdmin(admin.ModelAdmin):
+class VisitAdmin(TabbedTranslationAdmin):
     form = VisitAdminForm
     # The seat counts share one compact column: seven narrow columns overflowed the changelist.
     list_display = ["title", "dates", "status", "seats_left", "seats", "check_in_links"]

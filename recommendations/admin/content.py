@@ -6,11 +6,13 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from envcrime.downloads import private_file
+from envcrime.translation_admin import TabbedTranslationAdmin
 
 from .. import services
 from ..models import Obstacle, Recommendation
@@ -19,7 +21,7 @@ from ..selectors import attention, next_recommendation_number
 
 
 @admin.register(Obstacle)
-class ObstacleAdmin(admin.ModelAdmin):
+class ObstacleAdmin(TabbedTranslationAdmin):
     list_display = ["title", "visit", "order"]
     list_filter = ["visit"]
     search_fields = ["title", "description"]
@@ -44,7 +46,7 @@ class RecommendationAdminForm(forms.ModelForm):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(admin.ModelAdmin):
+class RecommendationAdmin(TabbedTranslationAdmin):
     form = RecommendationAdminForm
     list_display = ["number", "title", "visit", "audience", "priority"]
     list_display_links = ["number", "title"]
@@ -81,7 +83,7 @@ class DistributedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Package)
-class PackageAdmin(admin.ModelAdmin):
+class PackageAdmin(TabbedTranslationAdmin):
     list_display = ["title", "visit", "version", "status", "published_at", "document_link", "distributions_link"]
     list_filter = ["status", DistributedFilter, "visit"]
     list_select_related = ["visit"]
@@ -94,14 +96,15 @@ class PackageAdmin(admin.ModelAdmin):
         "document_link",
         "document_sha256",
         "document_size",
+        "languages",
         "superseded_by",
     ]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.is_frozen:
             # Published content is frozen: a correction is a new version.
-            return ["visit", "version", "title", "summary", *self.readonly_fields]
-        return self.readonly_fields
+            return self.replace_orig_field(["visit", "version", "title", "summary", *self.readonly_fields])
+        return super().get_readonly_fields(request, obj)
 
     def has_delete_permission(self, request, obj=None):
         if obj is not None and obj.is_frozen:
@@ -130,6 +133,20 @@ class PackageAdmin(admin.ModelAdmin):
             return "—"
         url = reverse("admin:recommendations_package_document", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, _("PDF"))
+
+    @admin.display(description=gettext_lazy("languages"))
+    def languages(self, obj):
+        # Each language's frozen PDF and its checksum, from the snapshot (no query).
+        if obj.status == Package.Status.DRAFT:
+            return "—"
+        return format_html_join(
+            mark_safe("<br>"),  # a constant separator, nothing from the user
+            "{}: <code>{}</code> ({} bytes)",
+            (
+                (code, document["sha256"], document["size"])
+                for code, document in services.package_documents(obj).items()
+            ),
+        )
 
     @admin.display(description=gettext_lazy("distributions"))
     def distributions_link(self, obj):

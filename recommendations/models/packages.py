@@ -128,6 +128,44 @@ class RecommendationPackage(TimestampedModel):
     def download_filename(self) -> str:
         return f"envcrime-recommendations-{self.visit.slug}-v{self.version}.pdf"
 
+    def language_filename(self, language: str) -> str:
+        """The English file keeps the name it always had; the others say their language."""
+        if language == Language.ENGLISH:
+            return self.download_filename
+        return f"envcrime-recommendations-{self.visit.slug}-v{self.version}-{language}.pdf"
+
+
+def package_language_document_path(document, filename):
+    return package_document_path(document.package, filename)
+
+
+class PackageDocument(models.Model):
+    """The frozen PDF of a published package in one language, with its own checksum.
+
+    Publishing renders one per language whose translation is complete; English always (its file is
+    also the package's `document`, kept for what predates the translations).
+    """
+
+    package = models.ForeignKey(
+        RecommendationPackage, on_delete=models.PROTECT, related_name="documents", verbose_name=_("package")
+    )
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    file = models.FileField(_("file"), upload_to=package_language_document_path, editable=False)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, editable=False)
+    size = models.PositiveIntegerField(_("size in bytes"), editable=False)
+
+    class Meta:
+        verbose_name = _("package document")
+        verbose_name_plural = _("package documents")
+        ordering = ["package", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["package", "language"], name="one_document_per_package_and_language"),
+            models.CheckConstraint(condition=~Q(sha256="") & ~Q(file=""), name="package_document_has_file"),
+        ]
+
+    def __str__(self):
+        return f"{self.package} [{self.language}]"
+
 
 class Distribution(models.Model):
     package = models.ForeignKey(

@@ -35,7 +35,15 @@ from .errors import (
 )
 from .liaison import delivery_acknowledge, download_record
 from .links import LINK_SALT, delivery_id_from_token, delivery_link_token, delivery_link_url
-from .publishing import PDF_TEMPLATE, package_document_context, package_new_version, package_publish
+from .publishing import (
+    PDF_TEMPLATE,
+    package_document_context,
+    package_documents,
+    package_languages,
+    package_new_version,
+    package_publish,
+    reader_language,
+)
 from .recovery import SweepResult, deliveries_retry_failed, deliveries_sweep
 
 __all__ = [
@@ -71,6 +79,9 @@ __all__ = [
     "distribution_start",
     "download_record",
     "package_document_context",
+    "package_documents",
+    "package_languages",
+    "reader_language",
     "package_new_version",
     "package_publish",
     "retry_countdown",

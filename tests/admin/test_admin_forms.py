@@ -59,7 +59,13 @@ def test_the_recommendation_number_is_the_next_free_one_of_the_visit(staff_clien
     assert staff_client.get(url, {"visit": visit.pk}).context["adminform"].form.initial["number"] == 5
     assert staff_client.get(url, {"visit": "x"}).status_code == 200
 
-    data = {"visit": visit.pk, "number": "", "title": "Share intelligence", "text": "…", "audience": "member_countries"}
+    data = {
+        "visit": visit.pk,
+        "number": "",
+        "title_en": "Share intelligence",
+        "text_en": "…",
+        "audience": "member_countries",
+    }
     data["priority"] = "high"
     response = staff_client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors

@@ -22,11 +22,11 @@ def visit_form(forms, **agenda_item):
     start = datetime.date.today() + datetime.timedelta(days=60)
     data = {
         "programme": ProgrammeFactory().pk,
-        "title": "Oversized",
+        "title_en": "Oversized",
         "slug": "oversized",
         "status": "draft",
-        "venue": "General Secretariat",
-        "city": "Lyon",
+        "venue_en": "General Secretariat",
+        "city_en": "Lyon",
         "host_country": member_country("FR").pk,
         "time_zone": "Europe/Paris",
         "start_date": start.isoformat(),
@@ -44,10 +44,10 @@ def visit_form(forms, **agenda_item):
 
 def test_a_visit_posted_with_1001_agenda_items_is_refused_without_a_500(staff_client):
     url = reverse("admin:meetings_visit_add")
-    complete = {"date": "2030-01-01", "start_time": "09:00", "end_time": "10:00", "kind": "discussion", "title": "T"}
+    complete = {"date": "2030-01-01", "start_time": "09:00", "end_time": "10:00", "kind": "discussion", "title_en": "T"}
     assert staff_client.post(url, visit_form(1001, **complete)).status_code == 400
 
-    response = staff_client.post(url, visit_form(1001, title="T"))
+    response = staff_client.post(url, visit_form(1001, title_en="T"))
     assert response.status_code == 200
     assert response.context["inline_admin_formsets"][0].formset.non_form_errors()
 

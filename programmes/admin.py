@@ -13,6 +13,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 
 from envcrime.admin import BoundedInline, SafeExportMixin
+from envcrime.translation_admin import TabbedTranslationAdmin
 
 from .models import Contact, CrimeArea, MemberCountry, Organisation, Programme
 from .resources import ContactResource
@@ -26,10 +27,10 @@ class CrimeAreaInline(BoundedInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(TabbedTranslationAdmin):
     list_display = ("name", "slug", "crime_area_count", "updated_at")
     search_fields = ("name", "slug")
-    prepopulated_fields = {"slug": ("name",)}
+    prepopulated_fields = {"slug": ("name_en",)}
     inlines = [CrimeAreaInline]
 
     def get_queryset(self, request):

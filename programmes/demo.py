@@ -37,6 +37,40 @@ PROGRAMME_DESCRIPTION = (
     "they identify, like insufficient communication and frontline officers' lack of access to those "
     "tools, into recommendations shared with all 190 member countries."
 )
+# The programme's name and description in French, Spanish and Arabic (formal; tool and place names kept).
+PROGRAMME_TRANSLATIONS = {
+    "fr": (
+        "Programme Criminalité environnementale",
+        "Le Programme Criminalité environnementale d'INTERPOL, conduit depuis le Secrétariat général à Lyon, "
+        "aide les pays membres et les partenaires internationaux à coopérer contre la criminalité "
+        "environnementale. Il réunit les responsables de la lutte contre la criminalité environnementale de "
+        "leurs pays et organisations avec les outils, services et opérations mondiaux d'INTERPOL — tels que le "
+        "système de communication policière sécurisé I-24/7 et le Centre de commandement et de coordination, "
+        "ouvert 24 heures sur 24 — et transforme les obstacles qu'ils recensent, comme une communication "
+        "insuffisante ou le manque d'accès des agents de terrain à ces outils, en recommandations partagées "
+        "avec les 190 pays membres.",
+    ),
+    "es": (
+        "Programa sobre Delitos contra el Medio Ambiente",
+        "El Programa sobre Delitos contra el Medio Ambiente de INTERPOL, dirigido desde la Secretaría General "
+        "en Lyon, ayuda a los países miembros y a los socios internacionales a cooperar contra la delincuencia "
+        "ambiental. Reúne a los responsables de la lucha contra la delincuencia ambiental de sus países y "
+        "organizaciones con las herramientas, servicios y operaciones mundiales de INTERPOL — como el sistema "
+        "seguro de comunicación policial I-24/7 y el Centro de Mando y Coordinación, abierto las 24 horas — y "
+        "convierte los obstáculos que detectan, como una comunicación insuficiente o la falta de acceso de los "
+        "agentes sobre el terreno a esas herramientas, en recomendaciones compartidas con los 190 países "
+        "miembros.",
+    ),
+    "ar": (
+        "برنامج مكافحة الجرائم البيئية",
+        "يساعد برنامج الإنتربول لمكافحة الجرائم البيئية، الذي يُدار من الأمانة العامة في ليون، البلدان "
+        "الأعضاء والشركاء الدوليين على التعاون في مكافحة الجرائم البيئية. ويجمع المسؤولين عن مكافحة الجرائم "
+        "البيئية في بلدانهم ومنظماتهم بأدوات الإنتربول وخدماته وعملياته العالمية — مثل منظومة الاتصالات "
+        "الشرطية المأمونة I-24/7 ومركز القيادة والتنسيق العامل على مدار الساعة — ويحوّل العقبات التي "
+        "يحددونها، كقصور الاتصال وعدم تمكّن الموظفين الميدانيين من الوصول إلى تلك الأدوات، إلى توصيات "
+        "تُعمَّم على البلدان الأعضاء البالغ عددها 190 بلدًا.",
+    ),
+}
 CRIME_AREAS = {
     CrimeArea.Kind.WILDLIFE: "Poaching and trafficking of protected animals and plants, and trade in their products.",
     CrimeArea.Kind.FORESTRY: "Illegal logging and the trade in timber and forest products taken unlawfully.",
@@ -139,8 +173,17 @@ def seed(*, stdout, style) -> None:
 
 def _seed_programme() -> Programme:
     programme, _created = Programme.objects.get_or_create(
-        slug=PROGRAMME_SLUG, defaults={"name": PROGRAMME_NAME, "description": PROGRAMME_DESCRIPTION}
+        slug=PROGRAMME_SLUG, defaults={"name_en": PROGRAMME_NAME, "description_en": PROGRAMME_DESCRIPTION}
     )
+    # Only empty translations are filled: a staff member's own wording is never overwritten.
+    filled = []
+    for language, texts in PROGRAMME_TRANSLATIONS.items():
+        for field, text in zip(("name", "description"), texts, strict=True):
+            if not getattr(programme, f"{field}_{language}"):
+                setattr(programme, f"{field}_{language}", text)
+                filled.append(f"{field}_{language}")
+    if filled:
+        programme.save(update_fields=filled)
     for kind, description in CRIME_AREAS.items():
         CrimeArea.objects.get_or_create(programme=programme, kind=kind, defaults={"description": description})
     return programme

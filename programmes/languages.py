@@ -33,6 +33,14 @@ def user_language(user) -> str | None:
     return user.__dict__["_envcrime_language"]
 
 
+def user_chose_language(user) -> bool:
+    """Whether the account's language was chosen by its owner (the switcher), not a contact's default."""
+    try:
+        return user.is_authenticated and user.preferences is not None
+    except UserPreferences.DoesNotExist:
+        return False
+
+
 def _saved_language(user) -> str | None:
     try:
         return user.preferences.language

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from envcrime.pdf import render_pdf
 from meetings.selectors import participants_for_package
+from programmes.countries import country_name, sort_key
 from programmes.models import Language
 
 from ..models import Obstacle, PackageDocument, Recommendation
@@ -67,8 +68,16 @@ def _snapshot_content(package: Package) -> dict:
     obstacle_numbers = {obstacle.pk: index for index, obstacle in enumerate(obstacles, start=1)}
     recommendations = list(Recommendation.objects.filter(visit=visit).prefetch_related("obstacles").order_by("number"))
     affiliations: dict[str, list[str]] = {}
+    country_codes: dict[str, str] = {}
     for registration in participants_for_package(visit):
-        names = affiliations.setdefault(str(registration.affiliation), [])
+        # The English names (a country's str() is in the active language); each language's document
+        # names the countries in its own language from their ISO code.
+        if country := registration.member_country:
+            key = country.name
+            country_codes[key] = country.iso2
+        else:
+            key = registration.organisation.name if registration.organisation else ""
+        names = affiliations.setdefault(key, [])
         # Names appear only with the delegate's consent; the affiliation is always listed.
         if registration.consent_to_participant_list:
             names.append(registration.full_name)
@@ -82,11 +91,15 @@ def _snapshot_content(package: Package) -> dict:
             "slug": visit.slug,
             "venue": _text(visit, "venue", english),
             "city": _text(visit, "city", english),
-            "host_country": str(visit.host_country or ""),
+            "host_country": visit.host_country.name if visit.host_country else "",
+            "host_country_iso2": visit.host_country.iso2 if visit.host_country else "",
             "start_date": visit.start_date.isoformat(),
             "end_date": visit.end_date.isoformat(),
         },
-        "participants": [{"affiliation": key, "names": names} for key, names in affiliations.items()],
+        "participants": [
+            {"affiliation": key, "iso2": country_codes.get(key, ""), "names": names}
+            for key, names in affiliations.items()
+        ],
         "obstacles": [
             {
                 "number": obstacle_numbers[o.pk],
@@ -135,6 +148,16 @@ def _content_in(content: dict, language: str) -> dict:
     }
 
 
+def _participants_in(participants: list[dict], language: str) -> list[dict]:
+    """The participant rows with country names in `language`: organisations first, then the countries,
+    each in the reader's alphabetical order (a snapshot frozen before the ISO codes keeps its names)."""
+    rows = [
+        {**row, "affiliation": country_name(row["iso2"], language, row["affiliation"])} if row.get("iso2") else row
+        for row in participants
+    ]
+    return sorted(rows, key=lambda row: (bool(row.get("iso2")), sort_key(row["affiliation"])))
+
+
 def package_document_context(package: Package, content: dict, published_at, language: str = Language.ENGLISH) -> dict:
     """The frozen content, in `language` where the package exists in it, as the PDF and the pages show it."""
     if language not in package_languages(content):
@@ -153,6 +176,8 @@ def package_document_context(package: Package, content: dict, published_at, lang
         for r in content["recommendations"]
     ]
     visit = dict(content["visit"])
+    if iso2 := visit.get("host_country_iso2"):
+        visit["host_country"] = country_name(iso2, language, visit["host_country"])
     visit["start_date"] = date.fromisoformat(visit["start_date"])
     visit["end_date"] = date.fromisoformat(visit["end_date"])
     # A package frozen before the translations has no `package` texts in its snapshot: its own fields.
@@ -165,7 +190,7 @@ def package_document_context(package: Package, content: dict, published_at, lang
         "summary": texts["summary"],
         "visit": visit,
         "published_at": published_at,
-        "participants": content["participants"],
+        "participants": _participants_in(content["participants"], language),
         "obstacles": content["obstacles"],
         "recommendations": recommendations,
     }

@@ -217,3 +217,13 @@ def test_an_inactive_contacts_language_is_not_the_accounts(client):
     client.force_login(user)
 
     assert html_lang(client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="es")) == "es"
+
+
+def test_a_language_picked_on_this_browser_wins_over_the_contacts_default(client):
+    user, contact = make_liaison("SN")
+    contact.preferred_language = "fr"
+    contact.save(update_fields=["preferred_language"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"  # picked before signing in
+    client.force_login(user)
+
+    assert html_lang(client.get(reverse("home"))) == "es"

@@ -139,3 +139,24 @@ def test_an_older_draft_cannot_be_published_over_a_newer_published_version():
     assert statuses == {1: "superseded", 2: "draft", 3: "published"}
     first.refresh_from_db()
     assert first.superseded_by == newer
+
+
+def test_each_language_names_the_countries_in_that_language_whatever_the_publishers_language(
+    visit_with_recommendations,
+):
+    from django.utils import translation
+
+    visit_with_recommendations.host_country = member_country("FR")
+    visit_with_recommendations.save(update_fields=["host_country"])
+    package = DraftPackageFactory(visit=visit_with_recommendations, title="Lyon recommendations")
+    with translation.override("es"):  # a Spanish-speaking staff member publishes
+        published = services.package_publish(package=package, by=StaffFactory())
+
+    content = published.content
+    assert content["visit"]["host_country"] == "France" and content["visit"]["host_country_iso2"] == "FR"
+    assert [row["affiliation"] for row in content["participants"] if row["iso2"]] == ["Kenya", "Nepal"]
+    french = publishing.package_document_context(published, content, published.published_at, "fr")
+    assert french["visit"]["host_country"] == "France"
+    arabic = publishing.package_document_context(published, content, published.published_at, "ar")
+    assert [row["affiliation"] for row in arabic["participants"] if row["iso2"]] == ["كينيا", "نيبال"]
+    assert arabic["visit"]["host_country"] == "فرنسا"

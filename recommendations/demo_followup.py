@@ -33,6 +33,11 @@ from .models import (
 )
 
 CYCLE_TITLE = "Six-month progress report"
+CYCLE_TITLES = {
+    "fr": "Rapport d'étape à six mois",
+    "es": "Informe de situación semestral",
+    "ar": "تقرير مرحلي نصف سنوي",
+}
 EVIDENCE_URL = "https://www.example.org/{iso2}/environmental-crime/recommendation-{number}"
 KENYA, NEPAL = "KE", "NP"
 
@@ -93,7 +98,7 @@ def seed(*, stdout, style) -> None:
     if package is None:
         stdout.write(style.WARNING("follow-up: no published Lyon package; skipped."))
         return
-    if ReportingCycle.objects.filter(package=package, title=CYCLE_TITLE).exists():
+    if ReportingCycle.objects.filter(package=package, title_en=CYCLE_TITLE).exists():
         stdout.write("follow-up: the demo cycle already exists.")
         return
     staff = get_user_model().objects.filter(email__iexact=demo.STAFF_EMAIL).first()
@@ -106,7 +111,8 @@ def seed(*, stdout, style) -> None:
     _distribute(package, contacts, staff=staff, at=distributed_at)
     cycle = ReportingCycle.objects.create(
         package=package,
-        title=CYCLE_TITLE,
+        title_en=CYCLE_TITLE,
+        **{f"title_{language}": title for language, title in CYCLE_TITLES.items()},
         due_date=today + timedelta(days=10),
         opened_at=distributed_at + timedelta(days=2),
         opened_by=staff,

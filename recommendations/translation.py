@@ -6,7 +6,7 @@ translation is complete (services.publishing).
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Obstacle, Recommendation, RecommendationPackage
+from .models import Obstacle, Recommendation, RecommendationPackage, ReportingCycle
 
 
 @register(Obstacle)
@@ -22,3 +22,9 @@ class RecommendationTranslationOptions(TranslationOptions):
 @register(RecommendationPackage)
 class PackageTranslationOptions(TranslationOptions):
     fields = ("title", "summary")
+
+
+@register(ReportingCycle)
+class ReportingCycleTranslationOptions(TranslationOptions):
+    # Shown to liaisons on the follow-up pages and in the reminders, in their language.
+    fields = ("title",)

@@ -5,6 +5,7 @@ holds for it and for the evidence files staff open from it.
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
@@ -17,17 +18,22 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from envcrime.admin import ReadOnlyInline, ReadOnlyModelAdmin
 from envcrime.downloads import private_file
+from envcrime.translation_admin import TabbedTranslationAdmin
 
 from ..models import CountryReport, Evidence, ImplementationItem, Reminder, ReportEvent, ReportingCycle, Submission
 from ..selectors import followup as selectors
 from ..services import followup as services
 from ..views.followup_forms import AssessmentForm, SendBackForm
 
+# The cycle's title in each language (modeltranslation's columns; English required, the others optional).
+TITLES = [f"title_{code}" for code, _name in settings.LANGUAGES]
+TRANSLATED_LANGUAGES = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+
 
 class ReportingCycleForm(forms.ModelForm):
     class Meta:
         model = ReportingCycle
-        fields = ["package", "title", "due_date"]
+        fields = ["package", *TITLES, "due_date"]
 
     def clean_due_date(self):
         due_date = self.cleaned_data["due_date"]
@@ -37,7 +43,7 @@ class ReportingCycleForm(forms.ModelForm):
 
 
 @admin.register(ReportingCycle)
-class ReportingCycleAdmin(admin.ModelAdmin):
+class ReportingCycleAdmin(TabbedTranslationAdmin):
     form = ReportingCycleForm
     list_display = ["title", "package", "due_date", "status", "opened_at"]
     list_filter = ["status"]
@@ -50,15 +56,21 @@ class ReportingCycleAdmin(admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["package", "title", "due_date"]
-        return ["package", "title", "due_date", "status", "opened_at", "opened_by", "closed_at"]
+            return ["package", *TITLES, "due_date"]
+        return ["package", *TITLES, "due_date", "status", "opened_at", "opened_by", "closed_at"]
 
     def save_model(self, request, obj, form, change):
         if change:
             super().save_model(request, obj, form, change)
             return
         try:
-            cycle = services.cycle_open(package=obj.package, title=obj.title, due_date=obj.due_date, by=request.user)
+            cycle = services.cycle_open(
+                package=obj.package,
+                title=obj.title_en,
+                translated_titles={code: getattr(obj, f"title_{code}") for code in TRANSLATED_LANGUAGES},
+                due_date=obj.due_date,
+                by=request.user,
+            )
         except services.FollowupError as error:
             raise PermissionDenied(str(error)) from error
         obj.pk = cycle.pk

@@ -98,15 +98,19 @@ class ReportChanged(FollowupError):
 
 
 @transaction.atomic
-def cycle_open(*, package: Package, title: str, due_date, by) -> ReportingCycle:
-    """Open a reporting cycle for a distributed package; every country with a primary contact is invited."""
+def cycle_open(*, package: Package, title: str, due_date, by, translated_titles=None) -> ReportingCycle:
+    """Open a reporting cycle for a distributed package; every country with a primary contact is invited.
+
+    `title` is the English one; `translated_titles` ({"fr": ..., ...}) the others, where staff gave them.
+    """
     package = Package.objects.select_for_update().get(pk=package.pk)
     if package.status == Package.Status.DRAFT or not package.distributions.exists():
         raise FollowupError(_("Only a published package that has been distributed can be followed up."))
     if due_date <= timezone.localdate():
         raise FollowupError(_("The due date must be in the future."))
+    titles = {f"title_{code}": text for code, text in (translated_titles or {}).items() if text}
     cycle = ReportingCycle.objects.create(
-        package=package, title=title, due_date=due_date, opened_by=by, opened_at=timezone.now()
+        package=package, title_en=title, **titles, due_date=due_date, opened_by=by, opened_at=timezone.now()
     )
     reminders_invite(cycle=cycle)
     return cycle

@@ -153,15 +153,24 @@ def test_opening_a_cycle_in_the_admin_invites_the_countries_and_chase_late_remin
     package = distributed_package(countries=("KE", "NP"))
     client.force_login(programme_staff)
     add = reverse("admin:recommendations_reportingcycle_add")
-    past = {"package": package.pk, "title": "Too late", "due_date": timezone.localdate().isoformat()}
+    past = {"package": package.pk, "title_en": "Too late", "due_date": timezone.localdate().isoformat()}
     assert client.post(add, past).status_code == 200
     assert not ReportingCycle.objects.exists()
     due = (timezone.localdate() + timedelta(days=180)).isoformat()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(add, {"package": package.pk, "title": "Six-month progress report", "due_date": due})
+        response = client.post(
+            add,
+            {
+                "package": package.pk,
+                "title_en": "Six-month progress report",
+                "title_fr": "Rapport à six mois",
+                "due_date": due,
+            },
+        )
     assert response.status_code == 302
     cycle = ReportingCycle.objects.get()
     assert cycle.opened_by == programme_staff
+    assert (cycle.title_en, cycle.title_fr, cycle.title_ar) == ("Six-month progress report", "Rapport à six mois", None)
     assert Reminder.objects.filter(cycle=cycle, kind="invitation", status="sent").count() == 2
     assert len(mailoutbox) == 2
 

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def seeded():
     call_command("seed_demo", verbosity=0)
-    return ReportingCycle.objects.get(title=CYCLE_TITLE)
+    return ReportingCycle.objects.get(title_en=CYCLE_TITLE)
 
 
 def test_the_demo_cycle_has_reports_from_about_sixty_percent_of_countries_in_every_region(seeded):

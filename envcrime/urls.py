@@ -1,4 +1,5 @@
 from allauth.account.decorators import secure_admin_login
+from allauth.account.views import login
 from django.contrib import admin
 from django.urls import include, path, register_converter
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +7,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.i18n import set_language
 
 from . import views
+from .caching import cache_anonymous_page
 from .converters import IdConverter
 
 # Registered before the apps' URLconfs are included: they use <id:pk> for primary keys.
@@ -31,6 +33,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    # allauth's sign-in page, its rendered form cached per language with each visitor's CSRF token filled in.
+    path("accounts/login/", cache_anonymous_page(login, csrf=True), name="account_login"),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", set_language_anonymous_exempt, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),

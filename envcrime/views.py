@@ -6,9 +6,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 import meetings.selectors
+from envcrime.caching import cache_anonymous_page
 from programmes.models import MemberCountry, Organisation, Programme
 
 
+@cache_anonymous_page
 def home(request):
     """The programme at a glance, with the visits open now and a count of the partners."""
     context = {

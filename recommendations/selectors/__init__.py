@@ -1,7 +1,7 @@
 """Reads of the recommendations app. Here: the liaison portal (what a liaison may see is decided
 here, once); distributions' progress and reports in `distribution`."""
 
-from django.db.models import Prefetch
+from django.db.models import Count, Max, Prefetch, Sum
 from django.http import Http404
 
 from programmes.models import Contact
@@ -45,6 +45,22 @@ def liaison_contact(user) -> Contact:
     if contact is None:
         raise Http404
     return contact
+
+
+def country_deliveries_state(contact: Contact) -> str:
+    """What the liaison pages of a country show of its deliveries, as one string that changes with every
+    delivery added, sent, downloaded or acknowledged, whoever wrote it and how (bulk updates included):
+    part of those pages' cache key (envcrime.caching.cache_user_page). One indexed aggregate."""
+    state = Delivery.objects.filter(member_country_id=contact.member_country_id).aggregate(
+        count=Count("pk"),
+        last=Max("pk"),
+        sent=Max("sent_at"),
+        downloaded=Max("first_downloaded_at"),
+        downloads=Sum("download_count"),
+        acknowledged=Max("acknowledged_at"),
+        acknowledgements=Count("acknowledged_at"),
+    )
+    return ":".join(str(part) for part in (contact.pk, contact.member_country_id, contact.is_primary, *state.values()))
 
 
 def packages_for_country(country_id: int):

@@ -1,7 +1,7 @@
 """Reads of the recommendations app. Here: the liaison portal (what a liaison may see is decided
 here, once); distributions' progress and reports in `distribution`."""
 
-from django.db.models import Count, Max, Prefetch, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Sum
 from django.http import Http404
 
 from programmes.models import Contact
@@ -65,18 +65,23 @@ def country_deliveries_state(contact: Contact) -> str:
 
 def packages_for_country(country_id: int):
     """Published (or superseded) packages that were addressed to the country, newest first."""
+    # EXISTS rather than a join on the deliveries made distinct; the list never shows the frozen content.
     return (
-        RecommendationPackage.objects.filter(deliveries__member_country_id=country_id)
+        RecommendationPackage.objects.filter(
+            Exists(Delivery.objects.filter(package_id=OuterRef("pk"), member_country_id=country_id))
+        )
         .exclude(status=RecommendationPackage.Status.DRAFT)
+        .defer("content")
         .select_related("visit")
         .prefetch_related(
             Prefetch(
                 "deliveries",
-                queryset=Delivery.objects.filter(member_country_id=country_id).order_by("-pk"),
+                queryset=Delivery.objects.filter(member_country_id=country_id)
+                .only("pk", "package_id", "contact_id", "first_downloaded_at", "acknowledged_at")
+                .order_by("-pk"),
                 to_attr="country_deliveries",
             )
         )
-        .distinct()
         .order_by("-published_at", "-pk")
     )
 

@@ -9,10 +9,11 @@ it (`csrf=True`: the sign-in form), with the token replaced by a placeholder tha
 request's own token (and, as on a rendered page, the CSRF cookie is then set by the middleware).
 
 Invalidation: every save or delete of the content the public pages show bumps one version number
-(envcrime.invalidation connects the signals); a page is stored under the version read before it was
-rendered, so a page rendered from rows older than a concurrent write is never served under the new
-version. Writes that bypass signals (QuerySet.update) are bounded by the short timeout
-(ANONYMOUS_PAGE_CACHE_SECONDS), which also bounds time-driven changes (a registration window closing).
+(envcrime.invalidation connects the signals); a page is stored with the version read before it was
+rendered and served only while that is still the current version (both read in one round trip), so a
+page rendered from rows older than a concurrent write is never served after it. Writes that bypass
+signals (QuerySet.update) are bounded by the short timeout (ANONYMOUS_PAGE_CACHE_SECONDS), which also
+bounds time-driven changes (a registration window closing).
 
 This module imports no app: the apps' views use it, the signal wiring lives above them.
 """
@@ -46,6 +47,20 @@ def content_version() -> int:
     return version
 
 
+def _version_and_page(key: str) -> tuple[int, tuple | None]:
+    """The current content version and the page stored under `key` if it was rendered at that version:
+    one round trip to Redis. Pages are stored as (version, content, headers) under a key without the
+    version, so a bump makes every stored page stale at once and the next render overwrites it."""
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY)
+    if version is None:
+        return content_version(), None
+    stored = found.get(key)
+    if stored is not None and stored[0] == version:
+        return version, stored[1:]
+    return version, None
+
+
 def bump_content_version() -> None:
     """Every anonymous page cached so far is stale."""
     try:
@@ -63,11 +78,11 @@ def is_cacheable_request(request) -> bool:
     )
 
 
-def _key(request, version: int) -> str:
+def _key(request) -> str:
     digest = hashlib.sha256(
         f"{request.scheme}://{request.get_host()}{request.get_full_path()}".encode(), usedforsecurity=False
     ).hexdigest()[:32]
-    return f"pages:anonymous:{version}:{get_language()}:{digest}"
+    return f"pages:anonymous:{get_language()}:{digest}"
 
 
 def _added_messages(request) -> bool:
@@ -84,9 +99,8 @@ def cache_anonymous_page(view=None, *, csrf: bool = False):
     def wrapper(request, *args, **kwargs):
         if not is_cacheable_request(request):
             return view(request, *args, **kwargs)
-        version = content_version()
-        key = _key(request, version)
-        cached = cache.get(key)
+        key = _key(request)
+        version, cached = _version_and_page(key)
         if cached is not None:
             content, headers = cached
             if csrf:
@@ -115,7 +129,7 @@ def cache_anonymous_page(view=None, *, csrf: bool = False):
             # A token used outside a form field could not be told from the text: never stored.
             if tokens or not used_token:
                 headers = [(name, response.headers[name]) for name in KEPT_HEADERS if name in response.headers]
-                cache.set(key, (content, headers), timeout=settings.ANONYMOUS_PAGE_CACHE_SECONDS)
+                cache.set(key, (version, content, headers), timeout=settings.ANONYMOUS_PAGE_CACHE_SECONDS)
         # The same URL answers differently per language and to signed-in visitors.
         patch_vary_headers(response, ("Accept-Language", "Cookie"))
         return response
@@ -132,9 +146,10 @@ def cache_user_page(fingerprint):
 
     `fingerprint(request, *args, **kwargs)` returns a string that changes whenever the rows the page shows
     change (for example an aggregate over the country's deliveries), or None to skip the cache. The key
-    holds the account, its role state (what the navigation shows), the language, the full path, the
-    content version (envcrime.invalidation) and the fingerprint, so one user's page is never served to
-    another and a write that changes the page changes its key. The CSRF token is stored as a placeholder
+    holds the account, its role state (what the navigation shows), the language, the full path and the
+    fingerprint, and the page is served only while the content version (envcrime.invalidation) it was
+    rendered at is current, so one user's page is never served to another and a write that changes the
+    page makes it stale. The CSRF token is stored as a placeholder
     and filled with the request's own token on each hit. Put it under login_required and the method
     checks, so they still run on a hit.
     """
@@ -145,7 +160,6 @@ def cache_user_page(fingerprint):
             user = request.user
             if request.method not in ("GET", "HEAD") or not user.is_authenticated or _has_pending_messages(request):
                 return view(request, *args, **kwargs)
-            version = content_version()
             state = fingerprint(request, *args, **kwargs)
             if state is None:
                 return view(request, *args, **kwargs)
@@ -154,8 +168,8 @@ def cache_user_page(fingerprint):
                 f"{request.scheme}://{request.get_host()}{request.get_full_path()}|{from_roles}|{state}".encode(),
                 usedforsecurity=False,
             ).hexdigest()[:32]
-            key = f"pages:user:{version}:{user.pk}:{get_language()}:{digest}"
-            cached = cache.get(key)
+            key = f"pages:user:{user.pk}:{get_language()}:{digest}"
+            version, cached = _version_and_page(key)
             if cached is not None:
                 content, headers = cached
                 response = HttpResponse(content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode()))
@@ -176,7 +190,7 @@ def cache_user_page(fingerprint):
                 for token in set(CSRF_INPUT.findall(content)):
                     content = content.replace(token, CSRF_PLACEHOLDER.encode())
                 headers = [(name, response.headers[name]) for name in KEPT_HEADERS if name in response.headers]
-                cache.set(key, (content, headers), timeout=settings.USER_PAGE_CACHE_SECONDS)
+                cache.set(key, (version, content, headers), timeout=settings.USER_PAGE_CACHE_SECONDS)
             patch_vary_headers(response, ("Cookie",))
             return response
 

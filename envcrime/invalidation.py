@@ -1,5 +1,6 @@
-"""Which writes make the cached anonymous pages stale (envcrime.caching): every save and delete of the
-rows the public pages show (home, visits, a visit's page with its agenda and seats left, past visits).
+"""Which writes make the cached pages stale (envcrime.caching): every save and delete of the rows the
+public pages show (home, visits, a visit's page with its agenda and seats left, past visits) and of the
+follow-up rows a liaison's report page shows.
 
 The version is bumped at once and again when the transaction commits: a page rendered between the write
 and the commit (from the rows before it) is stored under the first bump's version and dropped by the second.
@@ -11,7 +12,18 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from envcrime.caching import bump_content_version
 from meetings.models import AgendaItem, Registration, Visit
 from programmes.models import CrimeArea, MemberCountry, Organisation, Programme
-from recommendations.models import Obstacle, Recommendation, RecommendationPackage
+from recommendations.models import (
+    Assessment,
+    CountryReport,
+    Evidence,
+    ImplementationItem,
+    Obstacle,
+    Recommendation,
+    RecommendationPackage,
+    ReportEvent,
+    ReportingCycle,
+    Submission,
+)
 
 PUBLIC_CONTENT = (
     Programme,
@@ -25,6 +37,15 @@ PUBLIC_CONTENT = (
     Obstacle,
     Recommendation,
     RecommendationPackage,
+    # Not public, but shown on a liaison's cached report page (which also keys on the report's events):
+    # saved rarely, by people, so bumping the one version costs nothing that matters.
+    ReportingCycle,
+    CountryReport,
+    ImplementationItem,
+    Evidence,
+    Submission,
+    Assessment,
+    ReportEvent,
 )
 
 

@@ -122,3 +122,27 @@ def test_my_registrations_changes_when_a_registration_does():
     assert registration.visit.title not in signed_in(other.delegate).get(url).content.decode() or (
         registration.visit_id == other.visit_id
     )
+
+
+def test_the_follow_up_report_page_changes_with_every_save():
+    from recommendations.services import followup
+    from tests.recommendations.followup.factories import distributed_package, open_cycle, team_member
+
+    user = team_member("KE")
+    cycle = open_cycle(distributed_package(countries=("KE",), recommendations=1))
+    client = signed_in(user)
+    url = reverse("followup:report", args=[cycle.pk])
+    before = page(client.get(url))
+    assert page(client.get(url)) == before
+    report = followup.report_start(cycle=cycle, member_country_id=member_country("KE").pk)
+    item = report.items.get()
+    report.refresh_from_db()
+    followup.item_save(
+        item=item,
+        values={"response": "noted", "justification": "Budget next year.", "status": "planned", "lead_agency": "NCB"},
+        version=report.version,
+        by=user,
+    )
+    after = page(client.get(url))
+    assert after != before and "Budget next year." in after
+    assert signed_in(team_member("NP")).get(url).status_code == 404, "another country's liaison: 404, not the page"

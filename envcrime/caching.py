@@ -103,7 +103,7 @@ def cache_anonymous_page(view=None, *, csrf: bool = False):
         version, cached = _version_and_page(key)
         if cached is not None:
             content, headers = cached
-            if csrf:
+            if csrf and CSRF_PLACEHOLDER.encode() in content:
                 content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
             response = HttpResponse(content)
             for name, value in headers:
@@ -172,7 +172,9 @@ def cache_user_page(fingerprint):
             version, cached = _version_and_page(key)
             if cached is not None:
                 content, headers = cached
-                response = HttpResponse(content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode()))
+                if CSRF_PLACEHOLDER.encode() in content:
+                    content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
+                response = HttpResponse(content)
                 for name, value in headers:
                     response.headers[name] = value
                 patch_vary_headers(response, ("Cookie",))

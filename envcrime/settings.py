@@ -121,7 +121,8 @@ REDIS_URL = env("REDIS_URL", default="")
 # the broker's queues); by default it shares REDIS_URL.
 CACHE_URL = env("CACHE_URL", default=REDIS_URL)
 if CACHE_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    # Django's Redis cache, keeping one client per connection pool (envcrime.cache).
+    CACHES = {"default": {"BACKEND": "envcrime.cache.RedisCache", "LOCATION": CACHE_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -16,8 +16,10 @@ TEST_WORKERS ?= 2
 # Sending email is I/O-bound: 4 pool processes on 2 cores, persistent database connections.
 BENCH_ARGS ?= --concurrency 4 --conn-max-age 60 --contacts 190 10000
 BENCH_FOLLOWUP_ARGS ?= --concurrency 4 --conn-max-age 60
+# gunicorn -w 2, wrk -t2 -c16; e.g. BENCH_PAGES_ARGS="--duration 10" or "--only home,sign-in --reuse".
+BENCH_PAGES_ARGS ?=
 
-.PHONY: run test lint format worker beat bench bench-followup bench-quick clean install install-dev
+.PHONY: run test lint format worker beat bench bench-followup bench-pages bench-quick clean install install-dev
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,11 +62,17 @@ worker: $(VENV)/.runtime-installed
 beat: $(VENV)/.runtime-installed
 	$(BIN)/celery -A envcrime beat --loglevel=info
 
-## make bench: distribution and follow-up benchmarks on PostgreSQL, Redis and a local SMTP sink (see README)
+## make bench: distribution, follow-up and page benchmarks on PostgreSQL, Redis and a local SMTP sink (see README)
 bench: $(VENV)/.dev-installed
 	@$(BIN)/python .ci/check_services.py "$(TEST_DATABASE_URL)" "$(TEST_REDIS_URL)"
 	DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" $(BIN)/python bench/distribution.py $(BENCH_ARGS)
 	DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" $(BIN)/python bench/followup.py $(BENCH_FOLLOWUP_ARGS)
+	DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" $(BIN)/python bench/pages.py $(BENCH_PAGES_ARGS)
+
+## make bench-pages: only the page benchmark (gunicorn + wrk against the key pages and a bare view)
+bench-pages: $(VENV)/.dev-installed
+	@$(BIN)/python .ci/check_services.py "$(TEST_DATABASE_URL)" "$(TEST_REDIS_URL)"
+	DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" $(BIN)/python bench/pages.py $(BENCH_PAGES_ARGS)
 
 ## make bench-followup: only the follow-up benchmark (dashboard, matrix exports, one reminder round)
 bench-followup: $(VENV)/.dev-installed

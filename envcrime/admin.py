@@ -4,10 +4,12 @@ The apps import this module, so it imports no app at module level (tests/test_im
 the admin site, which reads every app for the to-do panel, lives in `admin_site`."""
 
 from django.contrib import admin
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import BadRequest
 from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -52,6 +54,26 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class FastChangeListMixin:
+    """For the changelists of thousands of rows (contacts, registrations, deliveries).
+
+    - One count per page, not two: the "(N total)" beside a filtered result needs a second count of the
+      whole table.
+    - The action checkbox written directly: Django renders a form widget through the template engine
+      for every row, a third of the time of a 100-row page in a profile.
+    """
+
+    show_full_result_count = False
+
+    def action_checkbox(self, obj):
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            ACTION_CHECKBOX_NAME,
+            obj.pk,
+            format_html(gettext("Select this object for an action - {}"), str(obj)),
+        )
 
 
 class ReadOnlyModelAdmin(admin.ModelAdmin):

@@ -8,7 +8,10 @@ class EnvcrimeConfig(AppConfig):
     verbose_name = "EnvCrime"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the SITE_URL check)
+        # checks registers the SITE_URL check; invalidation ties the cached pages to the rows they show.
+        from . import checks, invalidation  # noqa: F401
+
+        invalidation.connect()
 
 
 class PortalAdminConfig(AdminConfig):

@@ -1,8 +1,14 @@
+import functools
+
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -13,8 +19,34 @@ from programmes.languages import normalise_language, user_chose_language, user_l
 SECOND_FACTOR_TYPES = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
 
 
+SECOND_FACTOR_KEY = "mfa:second-factor:{}"
+
+
 def user_has_second_factor(user) -> bool:
-    return Authenticator.objects.filter(user_id=user.pk, type__in=SECOND_FACTOR_TYPES).exists()
+    """Cached per account (staff pages asked on every request); any change to its authenticators clears it."""
+    key = SECOND_FACTOR_KEY.format(user.pk)
+    has = cache.get(key)
+    if has is None:
+        has = Authenticator.objects.filter(user_id=user.pk, type__in=SECOND_FACTOR_TYPES).exists()
+        cache.set(key, has, timeout=3600)
+    return has
+
+
+@receiver([post_save, post_delete], sender=Authenticator, dispatch_uid="envcrime-second-factor-cache")
+def forget_second_factor(sender, instance, **kwargs):
+    key = SECOND_FACTOR_KEY.format(instance.user_id)
+    cache.delete(key)
+    # Again after the commit: a request between the write and the commit may have cached the old answer.
+    transaction.on_commit(lambda: cache.delete(key))
+
+
+@functools.cache
+def _guarded_paths(script_prefix: str) -> tuple[tuple[str, ...], str]:
+    """The guarded URL prefixes and the admin logout, reversed once per process (and script prefix)."""
+    return (
+        tuple(reverse(name) for name in StaffMFARequiredMiddleware.GUARDED_URL_NAMES),
+        reverse("admin:logout"),
+    )
 
 
 class StaffMFARequiredMiddleware:
@@ -43,10 +75,11 @@ class StaffMFARequiredMiddleware:
 
     @staticmethod
     def _must_set_up_mfa(request) -> bool:
-        if not any(request.path.startswith(reverse(name)) for name in StaffMFARequiredMiddleware.GUARDED_URL_NAMES):
+        guarded, logout = _guarded_paths(get_script_prefix())
+        if not request.path.startswith(guarded):
             return False
         # Leaving must always be possible, whatever the state of the account.
-        if request.path == reverse("admin:logout"):
+        if request.path == logout:
             return False
         user = request.user
         return user.is_authenticated and user.is_active and user.is_staff and not user_has_second_factor(user)

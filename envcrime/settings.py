@@ -72,7 +72,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    # allauth's UserSessionsMiddleware, recording a session's activity at most once a minute.
+    "envcrime.sessions.ThrottledUserSessionsMiddleware",
     # After authentication: a signed-in user's saved language wins over the cookie and the browser's.
     "envcrime.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -113,12 +114,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery ---------------------------------------------------------------------------
+# Longest age of a public page cached for anonymous visitors (envcrime.caching): saves invalidate at
+# once; this bounds changes that no save announces (a registration window closing, a bulk update).
+ANONYMOUS_PAGE_CACHE_SECONDS = env.int("ANONYMOUS_PAGE_CACHE_SECONDS", default=60)
+# The same for a signed-in user's own pages (package list and page, My registrations): their key
+# changes with every write they show; this bounds what time alone changes (a visit starting).
+USER_PAGE_CACHE_SECONDS = env.int("USER_PAGE_CACHE_SECONDS", default=60)
 REDIS_URL = env("REDIS_URL", default="")
 # The cache may live in its own Redis database (the tests use one, so clearing it never touches
 # the broker's queues); by default it shares REDIS_URL.
 CACHE_URL = env("CACHE_URL", default=REDIS_URL)
 if CACHE_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    # Django's Redis cache, keeping one client per connection pool (envcrime.cache).
+    CACHES = {"default": {"BACKEND": "envcrime.cache.RedisCache", "LOCATION": CACHE_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -216,6 +224,12 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "EnvCrime Portal"
 USERSESSIONS_TRACK_ACTIVITY = True
+# Seconds between two records of a session's activity (envcrime.sessions); 0 records every request.
+USERSESSIONS_ACTIVITY_INTERVAL = env.int("USERSESSIONS_ACTIVITY_INTERVAL", default=60)
+# Sessions are read from the cache and written through to the database: a signed-in page costs no
+# session query, and a restarted or flushed Redis signs nobody out. Only with a shared cache: each
+# process's in-memory cache would keep serving a session that another process ended.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if CACHE_URL else "django.contrib.sessions.backends.db"
 # Staff need a second factor (TOTP) before they may use the admin (envcrime.middleware). On
 # whenever DEBUG is false; developers can switch it on locally to try it.
 ENVCRIME_REQUIRE_STAFF_MFA = env.bool("REQUIRE_STAFF_MFA", default=not DEBUG)

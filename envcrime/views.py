@@ -8,12 +8,14 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 import meetings.selectors
+from envcrime.caching import cache_anonymous_page
 from programmes.languages import user_language_set
 from programmes.models import MemberCountry, Organisation, Programme
 
 from .forms import LanguageForm
 
 
+@cache_anonymous_page
 def home(request):
     """The programme at a glance, with the visits open now and a count of the partners."""
     context = {

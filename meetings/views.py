@@ -8,6 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from envcrime.caching import cache_anonymous_page, cache_user_page
 from envcrime.downloads import private_download
 from programmes.models import Language
 
@@ -31,14 +32,17 @@ def _request_language() -> str:
     return code if code in Language.values else Language.ENGLISH
 
 
+@cache_anonymous_page
 def visit_list(request):
     return render(request, "meetings/visit_list.html", {"visits": list(selectors.upcoming_visits())})
 
 
+@cache_anonymous_page
 def past_visits(request):
     return render(request, "meetings/past_visits.html", {"visits": list(selectors.past_visits())})
 
 
+@cache_anonymous_page
 def visit_detail(request, slug):
     visit = _visit_or_404(slug)
     registration = None
@@ -129,6 +133,7 @@ def _status_message(registration: Registration) -> str:
 
 
 @login_required
+@cache_user_page(lambda request: "registrations")
 def my_registrations(request):
     registrations = list(selectors.registrations_of(request.user))
     for registration in registrations:

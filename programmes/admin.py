@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 
-from envcrime.admin import BoundedInline, SafeExportMixin
+from envcrime.admin import BoundedInline, FastChangeListMixin, SafeExportMixin
 from envcrime.translation_admin import TabbedTranslationAdmin
 
 from .models import Contact, CrimeArea, MemberCountry, Organisation, Programme
@@ -131,7 +131,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(SafeExportMixin, ImportExportModelAdmin):
+class ContactAdmin(FastChangeListMixin, SafeExportMixin, ImportExportModelAdmin):
     resource_classes = [ContactResource]
     import_formats = [CSV, XLSX]
     import_template_name = "programmes/admin/contact_import.html"

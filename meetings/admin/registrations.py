@@ -6,7 +6,7 @@ from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 
-from envcrime.admin import ReadOnlyInline, RegionalNetworkFilter, SafeExportMixin
+from envcrime.admin import FastChangeListMixin, ReadOnlyInline, RegionalNetworkFilter, SafeExportMixin
 from programmes.models import Organisation
 
 from .. import services
@@ -50,7 +50,7 @@ VETTING_FIELDS = ["endorsed_by", "endorsed_at", "endorsed_by_staff", "vetted_by_
 
 
 @admin.register(Registration)
-class RegistrationAdmin(SafeExportMixin, ExportMixin, admin.ModelAdmin):
+class RegistrationAdmin(FastChangeListMixin, SafeExportMixin, ExportMixin, admin.ModelAdmin):
     resource_classes = [RegistrationResource, PublicParticipantResource]
     list_display = [
         "full_name",

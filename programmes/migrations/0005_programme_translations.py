@@ -11,7 +11,7 @@ def copy_to_english(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programmes", "0003_userpreferences"),
+        ("programmes", "0004_contact_name_idx"),
     ]
 
     operations = [

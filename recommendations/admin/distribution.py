@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from envcrime.admin import ReadOnlyInline, ReadOnlyModelAdmin, RegionalNetworkFilter, YesNoFilter
+from envcrime.admin import FastChangeListMixin, ReadOnlyInline, ReadOnlyModelAdmin, RegionalNetworkFilter, YesNoFilter
 from envcrime.downloads import no_store, private_download
 
 from .. import selectors, services
@@ -175,8 +175,15 @@ class DownloadedFilter(YesNoFilter):
         return Q(first_downloaded_at__isnull=False)
 
 
+class PackageFilter(admin.RelatedFieldListFilter):
+    """The packages to filter by, by title and version: not every package's frozen content."""
+
+    def field_choices(self, field, request, model_admin):
+        return [(package.pk, str(package)) for package in field.related_model._default_manager.only("title", "version")]
+
+
 @admin.register(Delivery)
-class DeliveryAdmin(ReadOnlyModelAdmin):
+class DeliveryAdmin(FastChangeListMixin, ReadOnlyModelAdmin):
     """Read-only: deliveries change through the workflow (and "retry failed"), never by hand."""
 
     list_display = ["email", "member_country", "package", "status", "attempts", "sent_at", "acknowledged_at"]
@@ -186,12 +193,16 @@ class DeliveryAdmin(ReadOnlyModelAdmin):
         DownloadedFilter,
         "member_country__region",
         RegionalNetworkFilter,
-        "package",
+        ("package", PackageFilter),
     ]
     search_fields = ["email", "member_country__name", "contact__name"]
     list_select_related = ["member_country", "package"]
     ordering = ["member_country__name", "pk"]
     inlines = [DeliveryEventInline]
+
+    def get_queryset(self, request):
+        # A row shows the package's title and version: never its frozen content (a JSON document) per row.
+        return super().get_queryset(request).defer("package__content", "package__summary")
 
 
 @admin.register(DownloadEvent)

@@ -5,7 +5,7 @@ Each read is a fixed number of queries, whatever the number of countries, items 
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Max, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -27,6 +27,19 @@ from . import liaison_contact
 def team_country(user):
     """The member country the user reports for (any active contact of it with an account), else 404."""
     return liaison_contact(user).member_country
+
+
+def report_state(cycle_id: int, member_country_id: int) -> str:
+    """The country's report in a cycle as one string that changes with every write shown on its page:
+    each write through the services adds a report event (and bumps the version); part of the report
+    page's cache key (envcrime.caching.cache_user_page). One query."""
+    row = (
+        CountryReport.objects.filter(cycle_id=cycle_id, member_country_id=member_country_id)
+        .annotate(last_event=Max("events__pk"))
+        .values_list("pk", "version", "status", "updated_at", "last_event")
+        .first()
+    )
+    return repr(row)
 
 
 def user_network(user):

@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from envcrime.caching import cache_user_page
 from envcrime.downloads import private_file
 from programmes.models import Language
-from programmes.roles import user_speaks_for_country
+from programmes.roles import liaison_contact_of, user_speaks_for_country
 
 from .. import selectors, services
 from ..models import Delivery, DownloadEvent, PackageDocument
@@ -107,9 +108,16 @@ def _detail_context(request, delivery: Delivery, *, preferred_language: str, tok
 # --- Signed-in liaisons -------------------------------------------------------------------------
 
 
+def _country_state(request, *args, **kwargs) -> str | None:
+    """The cache key's part for a liaison's pages; None (no cache: the view answers 404) for others."""
+    contact = liaison_contact_of(request.user)
+    return None if contact is None else selectors.country_deliveries_state(contact)
+
+
 @never_cache
 @login_required
 @require_GET
+@cache_user_page(_country_state)
 def package_list(request):
     contact = selectors.liaison_contact(request.user)
     packages = selectors.packages_for_country(contact.member_country_id)
@@ -119,6 +127,7 @@ def package_list(request):
 @never_cache
 @login_required
 @require_GET
+@cache_user_page(_country_state)
 def package_detail(request, pk: int):
     contact = selectors.liaison_contact(request.user)
     delivery = selectors.country_delivery(package_id=pk, contact=contact)

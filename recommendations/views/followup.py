@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from envcrime.caching import cache_user_page
 from envcrime.downloads import private_file
 from programmes.roles import liaison_contact_of, network_of
 
@@ -76,9 +77,18 @@ def _render_report(request, cycle, country, *, bound=None, changes=None, status=
     return render(request, "recommendations/followup/report.html", context, status=status)
 
 
+def _report_state(request, cycle_id: int) -> str | None:
+    """The report page's cache key part; None (no cache: the view answers 404) for anyone not a liaison."""
+    contact = liaison_contact_of(request.user)
+    if contact is None:
+        return None
+    return selectors.report_state(cycle_id, contact.member_country_id)
+
+
 @require_GET
 @login_required
 @never_cache
+@cache_user_page(_report_state)
 def report(request, cycle_id: int):
     country = selectors.team_country(request.user)
     cycle = selectors.cycle_for_country(cycle_id, country)

@@ -132,9 +132,9 @@ def add_directory_rows(count):
         ContactFactory(member_country=member_country(["KE", "FR", "BR", "CN"][number % 4]))
 
 
-# Every signed-in request: session, user, and allauth usersessions' activity tracking (savepoint,
-# read, user, update, release); then the user's groups (roles) and the page's own queries.
-PER_REQUEST = 2 + 5 + 1
+# Every signed-in request: the user and the liaison link of the roles (the session is read from the
+# cache, its activity recorded at most once a minute: envcrime.sessions); then the page's own queries.
+PER_REQUEST = 2
 
 
 @pytest.mark.django_db

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from programmes.countries import country_name
 from tests.fixtures.browser import screenshot
 
 from .pages import key_pages, session_cookie
@@ -93,7 +94,7 @@ def test_the_ten_key_pages_have_no_serious_axe_violation(live_server, browser, l
         page.goto(f"{live_server.url}/visits/{pages.visit.slug}/register/")
         page.fill("#id_job_title", "Investigator")
         page.fill("#id_departure_date", (pages.visit.start_date - datetime.timedelta(days=3)).isoformat())
-        page.select_option("#id_member_country", label="Nepal")
+        page.select_option("#id_member_country", label=country_name("NP", language))
         with page.expect_navigation():
             page.locator("#registration-form [type=submit]").click()
         assert page.locator("[aria-invalid=true]").count() >= 1

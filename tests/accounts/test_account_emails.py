@@ -48,7 +48,7 @@ def test_the_password_reset_email_is_in_the_accounts_preferred_language(client):
     client.post(reverse("account_reset_password"), {"email": "liaison@example.pe"})
     (message,) = mail.outbox
     assert "/accounts/password/reset/key/" in message.body
-    assert '<html lang="es"' in html_of(message) and "Choose a new password" in html_of(message)
+    assert '<html lang="es"' in html_of(message) and "Elegir una nueva contraseña" in html_of(message)
 
 
 def test_signing_up_with_a_known_address_takes_as_long_as_with_a_new_one(client, settings):

@@ -163,6 +163,7 @@ def test_nominations_page_endorse_and_reject(kenya):
     visit = VisitFactory()
     first, second = nominate(visit), nominate(visit)
     client = logged_in(kenya)
+    client.cookies["django_language"] = "en"  # read in English on this browser (their contact's is French)
     page = client.get(reverse("meetings:nominations")).content.decode()
     assert page.count("Awaiting endorsement") >= 2
     endorse = reverse("meetings:nomination_endorse", kwargs={"pk": first.pk})

@@ -1,8 +1,9 @@
 """Sending deliveries: claim a batch of rows, send each, record each outcome; retries with backoff.
 
 A task message carries a batch of about ten delivery ids (`DELIVERY_BATCH_SIZE`). The task claims
-them in one `UPDATE … RETURNING` that also loads what the email needs, renders the email once per
-language and package (the recipient's name and personal link are filled in per message), then for
+them in one `UPDATE … RETURNING` that also loads what the email needs, renders and serializes the
+email once per language and package (the recipient's address, name and personal link, the date and
+a Message-ID are filled into those bytes per message: `PreparedMessage`), then for
 each row: send, and commit `sent` before the next message leaves. So a worker killed mid-batch has
 at most one message in flight whose row is not marked sent: the one possible duplicate, as with one
 delivery per task. The batch's other claimed rows were never sent: the sweeper hands them back to

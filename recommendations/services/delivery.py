@@ -1,8 +1,9 @@
 """Sending deliveries: claim a batch of rows, send each, record each outcome; retries with backoff.
 
 A task message carries a batch of about ten delivery ids (`DELIVERY_BATCH_SIZE`). The task claims
-them in one `UPDATE … RETURNING` that also loads what the email needs, renders the email once per
-language and package (the recipient's name and personal link are filled in per message), then for
+them in one `UPDATE … RETURNING` that also loads what the email needs, renders and serializes the
+email once per language and package (the recipient's address, name and personal link, the date and
+a Message-ID are filled into those bytes per message: `PreparedMessage`), then for
 each row: send, and commit `sent` before the next message leaves. So a worker killed mid-batch has
 at most one message in flight whose row is not marked sent: the one possible duplicate, as with one
 delivery per task. The batch's other claimed rows were never sent: the sweeper hands them back to
@@ -10,16 +11,22 @@ the queue once their claim is stale. Whether the distribution is finished is che
 """
 
 import logging
+import re
+import secrets
+import smtplib
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.utils import formatdate
 from enum import StrEnum
 from functools import lru_cache
 from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import forbid_multi_line_headers, make_msgid, sanitize_address
+from django.core.mail.utils import DNS_NAME
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.html import escape
@@ -209,6 +216,130 @@ def delivery_email(row: ClaimedDelivery, facts: PackageFacts, *, connection=None
     return rendered.message(to=row.email, name=row.contact_name, link=delivery_link_url(row.pk), connection=connection)
 
 
+# --- The message bytes, built once per package and language --------------------------------------
+
+# Each slot of a prepared message: what fills it for one recipient. `tcte`/`hcte` are the parts'
+# Content-Transfer-Encoding, which Python's email package sets to 7bit for an ASCII part, 8bit otherwise.
+_SLOTS = ("to", "date", "msgid", "tname", "tlink", "hname", "hlink", "tcte", "hcte")
+# RFC 5322's limit: Django quoted-printable encodes a part with a longer line (and we then build the
+# message the normal way); headers longer than a line would be folded (also the normal way then).
+_LINE_LIMIT = 998
+_HEADER_LINE = 78
+
+
+@dataclass(frozen=True)
+class PreparedMessage:
+    """A distribution email serialized once, with slots for the per-recipient parts.
+
+    Filling the slots gives the bytes Django's SMTP backend would send for that recipient: same headers
+    in the same order (To, Date and a new Message-ID per message), the same text and HTML parts. Only
+    the MIME boundary is shared by the messages of one package and language (Django draws a new one per
+    message; any boundary absent from the content is as good). Recipients whose parts would change the
+    message's structure (a name with a line break, a line too long, a non-ASCII or long address, a name
+    containing the boundary) get the message built the normal way.
+    """
+
+    segments: tuple[bytes, ...]  # static bytes around the slots: len(slots) + 1
+    slots: tuple[str, ...]
+    boundary: str
+    text_ascii: bool  # the text part is ASCII apart from the recipient's parts
+    html_ascii: bool
+    sender: str  # the envelope sender, as Django's backend sanitizes it
+
+    def fill(self, *, to: str, name: str, link: str) -> tuple[str, bytes] | None:
+        """(envelope recipient, message bytes), or None when this recipient needs the normal path."""
+        if "\r" in name or "\n" in name or "\r" in link or "\n" in link or self.boundary in name:
+            return None
+        recipient = sanitize_address(to, settings.DEFAULT_CHARSET)
+        to_header = forbid_multi_line_headers("To", to, settings.DEFAULT_CHARSET)[1]
+        msgid = make_msgid(domain=DNS_NAME)
+        if (
+            not to_header.isascii()
+            or any(char.isspace() for char in to_header)
+            or len(to_header) + 4 > _HEADER_LINE
+            or len(msgid) + 12 > _HEADER_LINE
+        ):
+            return None
+        ascii_parts = name.isascii() and link.isascii()
+        values = {
+            "to": to_header,
+            "date": formatdate(localtime=settings.EMAIL_USE_LOCALTIME),
+            "msgid": msgid,
+            "tname": name,
+            "tlink": link,
+            "hname": escape(name),
+            "hlink": escape(link),
+            "tcte": "7bit" if self.text_ascii and ascii_parts else "8bit",
+            "hcte": "7bit" if self.html_ascii and ascii_parts else "8bit",
+        }
+        out = [self.segments[0]]
+        for slot, segment in zip(self.slots, self.segments[1:], strict=True):
+            out.append(values[slot].encode())
+            out.append(segment)
+        data = b"".join(out)
+        if max(map(len, data.split(b"\r\n"))) > _LINE_LIMIT:
+            return None
+        return recipient, data
+
+
+def _prepare(rendered: RenderedEmail) -> PreparedMessage | None:
+    """The message of `rendered` with a token in each slot, serialized as the SMTP backend does, then
+    cut at the tokens. None when the content itself needs an encoding (a line too long: quoted-printable)."""
+    if rendered.html is None:
+        return None
+    tokens = {slot: f"slot{secrets.token_hex(8)}{slot}" for slot in _SLOTS}
+    text = rendered.text.replace(_LINK, tokens["tlink"]).replace(_NAME, tokens["tname"])
+    html = rendered.html.replace(_LINK, tokens["hlink"]).replace(_NAME, tokens["hname"])
+    email = EmailMultiAlternatives(
+        subject=rendered.subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[f"{tokens['to']}@example.invalid"],
+        headers={"Date": tokens["date"], "Message-ID": tokens["msgid"]},
+    )
+    email.attach_alternative(html, "text/html")
+    message = email.message()
+    text_part, html_part = message.get_payload()
+    for part, slot in ((text_part, "tcte"), (html_part, "hcte")):
+        if part["Content-Transfer-Encoding"] not in ("7bit", "8bit"):
+            return None
+        part.replace_header("Content-Transfer-Encoding", tokens[slot])
+    data = message.as_bytes(linesep="\r\n").replace(f"{tokens['to']}@example.invalid".encode(), tokens["to"].encode())
+    pieces = re.split(rb"(slot[0-9a-f]{16}[a-z]+)", data)
+    by_token = {token.encode(): slot for slot, token in tokens.items()}
+    slots = tuple(by_token[token] for token in pieces[1::2])
+    expected = {"to": 1, "date": 1, "msgid": 1, "tcte": 1, "hcte": 1}
+    expected |= {slot: rendered.text.count(_NAME if slot == "tname" else _LINK) for slot in ("tname", "tlink")}
+    expected |= {slot: rendered.html.count(_NAME if slot == "hname" else _LINK) for slot in ("hname", "hlink")}
+    if any(slots.count(slot) != count for slot, count in expected.items()):
+        return None  # a token was encoded or folded away: not a message we can fill
+    return PreparedMessage(
+        segments=tuple(pieces[0::2]),
+        slots=slots,
+        boundary=message.get_boundary(),
+        text_ascii=text.isascii(),
+        html_ascii=html.isascii(),
+        sender=sanitize_address(settings.DEFAULT_FROM_EMAIL, settings.DEFAULT_CHARSET),
+    )
+
+
+@lru_cache(maxsize=64)
+def _prepared(facts: PackageFacts, language: str, link_max_age_days: int, site_url: str) -> PreparedMessage | None:
+    return _prepare(_rendered(facts, language, link_max_age_days, site_url))
+
+
+def delivery_message_bytes(row: ClaimedDelivery, facts: PackageFacts) -> tuple[str, str, bytes] | None:
+    """(envelope sender, recipient, bytes) of one claimed delivery's email from its package and
+    language's prepared message, or None when it must be built the normal way (`delivery_email`)."""
+    prepared = _prepared(facts, row.language, settings.PACKAGE_LINK_MAX_AGE_DAYS, settings.SITE_URL)
+    if prepared is None:
+        return None
+    filled = prepared.fill(to=row.email, name=row.contact_name, link=delivery_link_url(row.pk))
+    if filled is None:
+        return None
+    return prepared.sender, *filled
+
+
 def delivery_email_warm() -> None:
     """Load the email's templates, every language's catalog and the URL resolver in this process:
     run in the worker's main process before the pool forks, so no child pays for them on its first task."""
@@ -216,8 +347,9 @@ def delivery_email_warm() -> None:
 
     facts = PackageFacts("", 1, "", "", date.today(), date.today())
     for language, _name in settings.LANGUAGES:
-        _rendered(facts, language, settings.PACKAGE_LINK_MAX_AGE_DAYS, settings.SITE_URL)
+        _prepared(facts, language, settings.PACKAGE_LINK_MAX_AGE_DAYS, settings.SITE_URL)
     delivery_link_url(0)
+    _prepared.cache_clear()
     _rendered.cache_clear()
 
 
@@ -260,9 +392,22 @@ def deliveries_send(
     return outcomes
 
 
+def _deliver(row: ClaimedDelivery, facts: PackageFacts, backend) -> None:
+    """Send one delivery's email: the prepared bytes straight over the backend's SMTP session when it
+    has one (as its `send_messages` would, without building the MIME tree per message), else the
+    message built the normal way."""
+    smtp = getattr(backend, "connection", None)
+    prepared = delivery_message_bytes(row, facts) if isinstance(smtp, smtplib.SMTP) else None
+    if prepared is None:
+        delivery_email(row, facts, connection=backend).send(fail_silently=False)
+        return
+    sender, recipient, data = prepared
+    smtp.sendmail(sender, [recipient], data)
+
+
 def _send_one(row, facts, claimed_at, open_connection, drop_connection) -> SendOutcome:
     try:
-        delivery_email(row, facts, connection=open_connection()).send(fail_silently=False)
+        _deliver(row, facts, open_connection())
     except Exception as error:
         if drop_connection is not None:
             drop_connection()

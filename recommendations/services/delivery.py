@@ -33,6 +33,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from envcrime.emails import build_templated_email, is_transient_smtp_error
+from programmes.models import Language
 
 from ..models import Delivery, Distribution, RecommendationPackage
 from .distribution import delivery_events_record, distributions_mark_finished
@@ -154,21 +155,59 @@ _LINK = "\ue000link\ue001"
 
 @dataclass(frozen=True)
 class PackageFacts:
-    """The package's fields the email shows (not its content JSON), with its visit's."""
+    """The package's fields the email shows (not its content JSON), with its visit's, in every language:
+    `titles`, `visit_titles` and `checksums` are ((language, text), ...) pairs (hashable, for the cache)."""
 
-    title: str
+    titles: tuple
     version: int
-    document_sha256: str
-    visit_title: str
+    checksums: tuple
+    visit_titles: tuple
     visit_start_date: object
     visit_end_date: object
 
+    def in_language(self, language: str) -> tuple[str, str, str]:
+        """Title, document checksum and visit title as a reader of `language` gets them: the package's
+        translation where it exists (the link serves that language's document), else English."""
+        checksums = dict(self.checksums)
+        if language not in checksums:
+            language = Language.ENGLISH
+        titles, visit_titles = dict(self.titles), dict(self.visit_titles)
+        return (
+            titles.get(language) or titles[Language.ENGLISH],
+            checksums[language],
+            visit_titles.get(language) or visit_titles[Language.ENGLISH],
+        )
+
+
+LANGUAGE_CODES = tuple(Language.values)
+
 
 def _package_facts(package_ids: set[int]) -> dict[int, PackageFacts]:
+    # Only the snapshot's small `documents` key is read from the content JSON (one checksum per language).
     rows = RecommendationPackage.objects.filter(pk__in=package_ids).values_list(
-        "pk", "title", "version", "document_sha256", "visit__title", "visit__start_date", "visit__end_date"
+        "pk",
+        "version",
+        "document_sha256",
+        "content__documents",
+        "visit__start_date",
+        "visit__end_date",
+        *(f"title_{code}" for code in LANGUAGE_CODES),
+        *(f"visit__title_{code}" for code in LANGUAGE_CODES),
     )
-    return {pk: PackageFacts(*facts) for pk, *facts in rows}
+    facts = {}
+    for pk, version, english_sha256, documents, start, end, *texts in rows:
+        titles, visit_titles = texts[: len(LANGUAGE_CODES)], texts[len(LANGUAGE_CODES) :]
+        checksums = {code: document["sha256"] for code, document in (documents or {}).items()}
+        checksums.setdefault(Language.ENGLISH, english_sha256)  # a package frozen before the translations
+        facts[pk] = PackageFacts(
+            titles=tuple(zip(LANGUAGE_CODES, titles, strict=True)),
+            version=version,
+            checksums=tuple(sorted(checksums.items())),
+            visit_titles=tuple(zip(LANGUAGE_CODES, visit_titles, strict=True)),
+            visit_start_date=start,
+            visit_end_date=end,
+        )
+    return facts
 
 
 @dataclass(frozen=True)
@@ -195,11 +234,10 @@ class RenderedEmail:
 def _rendered(facts: PackageFacts, language: str, link_max_age_days: int, site_url: str) -> RenderedEmail:
     """Keyed by everything the templates read, so a changed fact renders anew. The templates get only
     these: a new per-recipient field in them needs a stand-in here."""
+    title, document_sha256, visit_title = facts.in_language(language)
     context = {
-        "package": SimpleNamespace(title=facts.title, version=facts.version, document_sha256=facts.document_sha256),
-        "visit": SimpleNamespace(
-            title=facts.visit_title, start_date=facts.visit_start_date, end_date=facts.visit_end_date
-        ),
+        "package": SimpleNamespace(title=title, version=facts.version, document_sha256=document_sha256),
+        "visit": SimpleNamespace(title=visit_title, start_date=facts.visit_start_date, end_date=facts.visit_end_date),
         "contact": SimpleNamespace(name=_NAME),
         "link": _LINK,
         "link_max_age_days": link_max_age_days,

@@ -176,3 +176,21 @@ def test_a_new_version_keeps_every_translation(package):
         "Ce qui a été constaté.",
         package.title_es,
     )
+
+
+@pytest.mark.parametrize(("language", "title", "document"), [("ar", ARABIC_TITLE, "ar"), ("es", None, "en")])
+def test_the_distribution_email_shows_the_title_and_checksum_of_the_document_its_link_serves(
+    package, language, title, document
+):
+    from recommendations.services.delivery import ClaimedDelivery, _package_facts, delivery_email
+
+    _user, delivery = _delivery(package, preferred_language=language)
+    row = ClaimedDelivery(delivery.pk, delivery.distribution_id, package.pk, delivery.email, language, 1, "Liaison")
+    message = delivery_email(row, _package_facts({package.pk})[package.pk])
+
+    expected = PackageDocument.objects.get(package=package, language=document)
+    assert expected.sha256 in message.body
+    other = PackageDocument.objects.exclude(language=document).filter(package=package).first()
+    assert other.sha256 not in message.body
+    # Spanish has no document (one text missing): the English one is linked, with its title and checksum.
+    assert (title or package.title_en) in message.subject

@@ -152,3 +152,10 @@ def test_each_key_page_has_a_pinned_number_of_queries_that_does_not_grow_with_ro
     add_volume(world["visit"])
     assert Delivery.objects.count() >= 11 * 190 and Contact.objects.count() >= 10_000
     assert measure(world) == PINNED
+
+
+@pytest.fixture(autouse=True)
+def _account_row_loaded_per_request(settings):
+    """The pinned counts include loading the signed-in account (what its first request pays; envcrime.auth
+    caches the row after: tests/test_account_cache.py)."""
+    settings.AUTH_USER_CACHE_SECONDS = 0

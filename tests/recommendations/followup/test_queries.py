@@ -133,3 +133,21 @@ def _account_row_loaded_per_request(settings):
     """The pinned counts include loading the signed-in account (what its first request pays; envcrime.auth
     caches the row after: tests/test_account_cache.py)."""
     settings.AUTH_USER_CACHE_SECONDS = 0
+
+
+def test_the_report_state_in_sql_reads_what_the_orm_reads():
+    """The report page's cache key part is SQL written once (selectors.followup.report_state): it must
+    change exactly as the ORM's row does, with no report, a new report and one with events."""
+    from recommendations.selectors.followup import _report_state_orm, report_state
+
+    kenya = member_country("KE")
+    _user, (cycle,) = kenya_cycles(recommendations=2, cycles=1, submissions=1)
+    states = set()
+    for cycle_id, country_id in [(cycle.pk, kenya.pk), (cycle.pk, member_country("NP").pk)]:
+        row = _report_state_orm(cycle_id, country_id)
+        assert report_state(cycle_id, country_id) == repr(row)
+        states.add(repr(row))
+    report = CountryReport.objects.get(cycle=cycle, member_country=kenya)
+    assert report.events.exists()
+    followup.report_send_back(report=report, request_text="More, please.", by=StaffFactory())
+    assert report_state(cycle.pk, kenya.pk) == repr(_report_state_orm(cycle.pk, kenya.pk)) not in states

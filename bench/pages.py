@@ -180,13 +180,14 @@ def build_volume() -> None:
 
 
 def session_cookie(email: str) -> str:
+    from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.test import Client
 
     user = get_user_model().objects.get(email__iexact=email)
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    from django.conf import settings
+    # One of the portal's own backends: a session naming another is not signed in.
+    client.force_login(user, backend=settings.AUTHENTICATION_BACKENDS[0])
 
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 

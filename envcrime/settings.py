@@ -120,6 +120,10 @@ ANONYMOUS_PAGE_CACHE_SECONDS = env.int("ANONYMOUS_PAGE_CACHE_SECONDS", default=6
 # The same for a signed-in user's own pages (package list and page, My registrations): their key
 # changes with every write they show; this bounds what time alone changes (a visit starting).
 USER_PAGE_CACHE_SECONDS = env.int("USER_PAGE_CACHE_SECONDS", default=60)
+# Longest age of a signed-in account's row kept in the cache (envcrime.auth): every save of an account,
+# its preferences, a contact or a member country drops them all at once; this bounds what no save
+# announces (a QuerySet.update or SQL by hand). 0: no cache.
+AUTH_USER_CACHE_SECONDS = env.int("AUTH_USER_CACHE_SECONDS", default=60)
 REDIS_URL = env("REDIS_URL", default="")
 # The cache may live in its own Redis database (the tests use one, so clearing it never touches
 # the broker's queues); by default it shares REDIS_URL.

@@ -40,12 +40,28 @@ def _per_request(user, key: str, lookup):
 
 
 def liaison_contact_of(user):
-    """The active member-country contact linked to the account, or None; one query per request."""
-    return _per_request(
-        user,
-        "_envcrime_liaison_contact",
-        lambda: liaison_contacts().select_related("member_country").filter(user_id=user.pk).first(),
-    )
+    """The active member-country contact linked to the account, or None; one query per request, none
+    when the account was loaded with its contact and the contact's country (envcrime.auth does)."""
+    return _per_request(user, "_envcrime_liaison_contact", lambda: _liaison_contact_lookup(user))
+
+
+def _liaison_contact_lookup(user):
+    if _contact_loaded_with_country(user):
+        contact = user.contact if user._state.fields_cache["contact"] is not None else None
+        if contact is not None and contact.is_active and contact.member_country_id and contact.member_country.is_active:
+            return contact
+        return None
+    return liaison_contacts().select_related("member_country").filter(user_id=user.pk).first()
+
+
+def _contact_loaded_with_country(user) -> bool:
+    """Whether the account's contact (or its absence) and that contact's member country are already
+    loaded on this user object: then they are exactly the rows the query would read in this request."""
+    cache = getattr(getattr(user, "_state", None), "fields_cache", {})
+    if "contact" not in cache:
+        return False
+    contact = cache["contact"]
+    return contact is None or contact.member_country_id is None or "member_country" in contact._state.fields_cache
 
 
 def user_speaks_for_country(user, member_country_id: int) -> bool:

@@ -172,3 +172,10 @@ def test_the_panel_takes_the_same_queries_whatever_the_rows(staff_client):
         delivery(published_package(), status=Delivery.Status.FAILED)
         published_package()
     assert queries() == few
+
+
+@pytest.fixture(autouse=True)
+def _account_row_loaded_per_request(settings):
+    """The pinned counts include loading the signed-in account (what its first request pays; envcrime.auth
+    caches the row after: tests/test_account_cache.py)."""
+    settings.AUTH_USER_CACHE_SECONDS = 0

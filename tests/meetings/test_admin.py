@@ -233,3 +233,10 @@ def test_attendance_cannot_be_deleted_by_hand(staff_client):
     )
     assert Attendance.objects.filter(pk=attendance.pk).exists()
     assert response.status_code in (200, 302)
+
+
+@pytest.fixture(autouse=True)
+def _account_row_loaded_per_request(settings):
+    """The pinned counts include loading the signed-in account (what its first request pays; envcrime.auth
+    caches the row after: tests/test_account_cache.py)."""
+    settings.AUTH_USER_CACHE_SECONDS = 0

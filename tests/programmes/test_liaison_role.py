@@ -66,3 +66,30 @@ def test_the_role_is_one_query_per_request_however_often_asked(django_assert_num
     user = type(user).objects.get(pk=user.pk)
     with django_assert_num_queries(1):
         assert all(user_is_liaison(user) and user_may_see_contacts(user) for _ in range(5))
+
+
+@pytest.mark.parametrize("case", ["liaison", "no contact", "inactive contact", "inactive country", "organisation"])
+def test_the_liaison_check_from_the_signed_in_user_row_agrees_with_the_query(case, django_assert_num_queries):
+    """envcrime.auth loads the account with its contact and the contact's country; the liaison check then
+    reads them instead of querying, and must answer as the query does."""
+    from django.contrib.auth import get_user_model
+
+    from envcrime.auth import ModelBackend
+    from programmes.roles import liaison_contact_of
+
+    user = UserFactory()
+    country = member_country("KE")
+    if case != "no contact":
+        ContactFactory(
+            member_country=None if case == "organisation" else country,
+            organisation=OrganisationFactory() if case == "organisation" else None,
+            user=user,
+            is_active=case != "inactive contact",
+        )
+    if case == "inactive country":
+        type(country).objects.filter(pk=country.pk).update(is_active=False)
+    expected = liaison_contact_of(get_user_model().objects.get(pk=user.pk))  # the query
+    signed_in = ModelBackend().get_user(user.pk)
+    with django_assert_num_queries(0):
+        assert liaison_contact_of(signed_in) == expected
+    assert (expected is not None) == (case == "liaison")

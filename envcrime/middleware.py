@@ -12,7 +12,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from programmes.languages import normalise_language, user_chose_language, user_language
+from programmes.languages import page_language
 
 # Recovery codes only back up a real second factor; a staff account holding nothing else has no
 # second factor at all (an admin could have removed its TOTP, or the codes were imported).
@@ -97,15 +97,7 @@ class UserLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        language = user_language(request.user)
-        # A contact's language is only a default: a language picked on this browser (the cookie the
-        # switcher sets, before signing in too) wins over it; the account's own saved choice wins over both.
-        if (
-            language
-            and not user_chose_language(request.user)
-            and normalise_language(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
-        ):
-            language = None
+        language = page_language(request.user, picked=request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
         if language and language != getattr(request, "LANGUAGE_CODE", None):
             translation.activate(language)
             request.LANGUAGE_CODE = language

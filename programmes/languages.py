@@ -26,31 +26,35 @@ def user_language(user) -> str | None:
     No query of its own: the authentication backends (envcrime.auth) load the account with its
     preferences and contact in one query, and the answer is kept on the user object for the request.
     """
+    return page_language(user, picked=None)
+
+
+def page_language(user, *, picked: str | None) -> str | None:
+    """The language a signed-in user's pages are in: the one saved on the account, else `picked` (a
+    language picked on this browser, the switcher's cookie, before signing in too: it wins over a
+    default that staff entered), else the active contact's; None for the request's own (cookie or browser).
+    """
     if user is None or not user.is_authenticated:
         return None
-    if "_envcrime_language" not in user.__dict__:
-        user.__dict__["_envcrime_language"] = normalise_language(_saved_language(user))
-    return user.__dict__["_envcrime_language"]
+    if "_envcrime_languages" not in user.__dict__:
+        user.__dict__["_envcrime_languages"] = (_preference(user), _contact_language(user))
+    saved, contact = user.__dict__["_envcrime_languages"]
+    return saved or (None if normalise_language(picked) else contact)
 
 
-def user_chose_language(user) -> bool:
-    """Whether the account's language was chosen by its owner (the switcher), not a contact's default."""
+def _preference(user) -> str | None:
     try:
-        return user.is_authenticated and user.preferences is not None
+        return normalise_language(user.preferences.language)
     except UserPreferences.DoesNotExist:
-        return False
+        return None
 
 
-def _saved_language(user) -> str | None:
-    try:
-        return user.preferences.language
-    except UserPreferences.DoesNotExist:
-        pass
+def _contact_language(user) -> str | None:
     try:
         contact = user.contact
     except Contact.DoesNotExist:
         return None
-    return contact.preferred_language if contact.is_active else None
+    return normalise_language(contact.preferred_language) if contact.is_active else None
 
 
 @transaction.atomic
@@ -63,7 +67,7 @@ def user_language_set(*, user, language: str) -> UserPreferences:
     Contact.objects.filter(user_id=user.pk).exclude(preferred_language=language).update(
         preferred_language=language, updated_at=timezone.now()
     )
-    user.__dict__["_envcrime_language"] = language
+    user.__dict__.pop("_envcrime_languages", None)
     # The cached reverse relation (loaded with the account) must not answer with the old value.
     user._state.fields_cache["preferences"] = preferences
     return preferences

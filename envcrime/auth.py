@@ -18,38 +18,19 @@ from allauth.account.auth_backends import AuthenticationBackend as AllauthBacken
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
-from django.core.cache import cache
-from django.db import transaction
 
-GENERATION_KEY = "auth:user:generation"
+from .caching import Generation
+
 USER_KEY = "auth:user:{}"
+ACCOUNTS = Generation("auth:user:generation")
 
 
 def _generation_and_user(user_id) -> tuple[int, object | None]:
-    key = USER_KEY.format(user_id)
-    found = cache.get_many([GENERATION_KEY, key])
-    generation = found.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        return cache.get(GENERATION_KEY, 1), None
-    stored = found.get(key)
-    if stored is not None and stored[0] == generation:
-        return generation, stored[1]
-    return generation, None
+    return ACCOUNTS.current_and_entry(USER_KEY.format(user_id))
 
 
-def _bump_generation() -> None:
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # not there yet (or evicted): any fresh value differs from what rows used
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        cache.incr(GENERATION_KEY)
-
-
-def accounts_changed(sender=None, **kwargs) -> None:
-    """Every cached account row is stale (a signal receiver: envcrime.invalidation connects it)."""
-    _bump_generation()
-    transaction.on_commit(_bump_generation)
+# Every cached account row is stale (a signal receiver: envcrime.invalidation connects it).
+accounts_changed = ACCOUNTS.bump_now_and_on_commit
 
 
 class _UserWithPreferences:
@@ -60,7 +41,7 @@ class _UserWithPreferences:
             if user is None:
                 user = self._load(user_id)
                 if user is not None:
-                    cache.set(USER_KEY.format(user_id), (generation, user), timeout=timeout)
+                    ACCOUNTS.store(USER_KEY.format(user_id), generation, user, timeout=timeout)
         else:
             user = self._load(user_id)
         return user if user is not None and self.user_can_authenticate(user) else None

@@ -25,12 +25,12 @@ import re
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
-VERSION_KEY = "pages:anonymous:version"
 CSRF_PLACEHOLDER = "__envcrime_csrf_token_placeholder__"
 # Headers of the view's own response worth keeping; the middleware adds the rest on every hit.
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary")
@@ -38,36 +38,66 @@ KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary")
 CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})"')
 
 
-def content_version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        # add(): two processes starting at once agree on one value.
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY, 1)
-    return version
+class Generation:
+    """A number in the cache that, when bumped, makes stale every entry stored under it.
+
+    Entries are stored as (generation, payload) under keys without the generation, so a bump makes them
+    all stale at once and the next store overwrites them. An entry is stored with the generation read
+    before its payload was built and used only while that generation is current (both read in one round
+    trip), so a payload built from rows older than a concurrent write is never used after it. The page
+    caches here and the account cache (envcrime.auth) use one each.
+    """
+
+    def __init__(self, key: str):
+        self.key = key
+
+    def current(self) -> int:
+        generation = cache.get(self.key)
+        if generation is None:
+            # add(): two processes starting at once agree on one value.
+            cache.add(self.key, 1, timeout=None)
+            generation = cache.get(self.key, 1)
+        return generation
+
+    def current_and_entry(self, entry_key: str) -> tuple[int, object | None]:
+        """The current generation and the payload under `entry_key` if stored at it: one round trip."""
+        found = cache.get_many([self.key, entry_key])
+        generation = found.get(self.key)
+        if generation is None:
+            return self.current(), None
+        stored = found.get(entry_key)
+        if stored is not None and stored[0] == generation:
+            return generation, stored[1]
+        return generation, None
+
+    def store(self, entry_key: str, generation: int, payload, *, timeout: int) -> None:
+        cache.set(entry_key, (generation, payload), timeout=timeout)
+
+    def bump(self) -> None:
+        try:
+            cache.incr(self.key)
+        except ValueError:  # not there yet (or evicted): any fresh value differs from what entries used
+            cache.add(self.key, 1, timeout=None)
+            cache.incr(self.key)
+
+    def bump_now_and_on_commit(self, sender=None, **kwargs) -> None:
+        """A signal receiver: stale at once, and again when the transaction commits (an entry built
+        between the write and the commit, from the rows before it, is stored under the first bump's
+        generation and dropped by the second)."""
+        now_and_on_commit(self.bump)
 
 
-def _version_and_page(key: str) -> tuple[int, tuple | None]:
-    """The current content version and the page stored under `key` if it was rendered at that version:
-    one round trip to Redis. Pages are stored as (version, content, headers) under a key without the
-    version, so a bump makes every stored page stale at once and the next render overwrites it."""
-    found = cache.get_many([VERSION_KEY, key])
-    version = found.get(VERSION_KEY)
-    if version is None:
-        return content_version(), None
-    stored = found.get(key)
-    if stored is not None and stored[0] == version:
-        return version, stored[1:]
-    return version, None
+def now_and_on_commit(action) -> None:
+    action()
+    transaction.on_commit(action)
+
+
+CONTENT = Generation("pages:anonymous:version")
 
 
 def bump_content_version() -> None:
-    """Every anonymous page cached so far is stale."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # not there yet (or evicted): any fresh value differs from what pages used
-        cache.add(VERSION_KEY, 1, timeout=None)
-        cache.incr(VERSION_KEY)
+    """Every page cached so far is stale."""
+    CONTENT.bump()
 
 
 def is_cacheable_request(request) -> bool:
@@ -82,12 +112,43 @@ def _key(request) -> str:
     digest = hashlib.sha256(
         f"{request.scheme}://{request.get_host()}{request.get_full_path()}".encode(), usedforsecurity=False
     ).hexdigest()[:32]
-    return f"pages:anonymous:{get_language()}:{digest}"
+    return f"page:anonymous:{get_language()}:{digest}"
 
 
 def _added_messages(request) -> bool:
     storage = getattr(request, "_messages", None)
     return bool(storage is not None and getattr(storage, "_queued_messages", None))
+
+
+ANONYMOUS_VARY = ("Accept-Language", "Cookie")
+USER_VARY = ("Cookie",)
+
+
+def _storable(request, response) -> bool:
+    return (
+        response.status_code == 200 and not response.streaming and not response.cookies and not _added_messages(request)
+    )
+
+
+def _store(key: str, version: int, response, tokens: set[bytes], *, timeout: int) -> None:
+    """Store the rendered page with its CSRF tokens replaced by the placeholder."""
+    content = response.content
+    for token in tokens:
+        content = content.replace(token, CSRF_PLACEHOLDER.encode())
+    headers = [(name, response.headers[name]) for name in KEPT_HEADERS if name in response.headers]
+    CONTENT.store(key, version, (content, headers), timeout=timeout)
+
+
+def _from_cache(request, cached, *, vary) -> HttpResponse:
+    """A stored page, its placeholder filled with this request's CSRF token."""
+    content, headers = cached
+    if CSRF_PLACEHOLDER.encode() in content:
+        content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
+    response = HttpResponse(content)
+    for name, value in headers:
+        response.headers[name] = value
+    patch_vary_headers(response, vary)
+    return response
 
 
 def cache_anonymous_page(view=None, *, csrf: bool = False):
@@ -100,38 +161,21 @@ def cache_anonymous_page(view=None, *, csrf: bool = False):
         if not is_cacheable_request(request):
             return view(request, *args, **kwargs)
         key = _key(request)
-        version, cached = _version_and_page(key)
+        version, cached = CONTENT.current_and_entry(key)
         if cached is not None:
-            content, headers = cached
-            if csrf and CSRF_PLACEHOLDER.encode() in content:
-                content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
-            response = HttpResponse(content)
-            for name, value in headers:
-                response.headers[name] = value
-            patch_vary_headers(response, ("Accept-Language", "Cookie"))
-            return response
+            return _from_cache(request, cached, vary=ANONYMOUS_VARY)
         token_before = request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render):
             response = response.render()
         used_token = request.META.get("CSRF_COOKIE_NEEDS_UPDATE") and not token_before
-        if (
-            response.status_code == 200
-            and not response.streaming
-            and not response.cookies
-            and not _added_messages(request)
-            and not (used_token and not csrf)
-        ):
-            content = response.content
-            tokens = set(CSRF_INPUT.findall(content)) if used_token else set()
-            for token in tokens:
-                content = content.replace(token, CSRF_PLACEHOLDER.encode())
+        if _storable(request, response) and not (used_token and not csrf):
+            tokens = set(CSRF_INPUT.findall(response.content)) if used_token else set()
             # A token used outside a form field could not be told from the text: never stored.
             if tokens or not used_token:
-                headers = [(name, response.headers[name]) for name in KEPT_HEADERS if name in response.headers]
-                cache.set(key, (version, content, headers), timeout=settings.ANONYMOUS_PAGE_CACHE_SECONDS)
+                _store(key, version, response, tokens, timeout=settings.ANONYMOUS_PAGE_CACHE_SECONDS)
         # The same URL answers differently per language and to signed-in visitors.
-        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        patch_vary_headers(response, ANONYMOUS_VARY)
         return response
 
     return wrapper
@@ -168,32 +212,17 @@ def cache_user_page(fingerprint):
                 f"{request.scheme}://{request.get_host()}{request.get_full_path()}|{from_roles}|{state}".encode(),
                 usedforsecurity=False,
             ).hexdigest()[:32]
-            key = f"pages:user:{user.pk}:{get_language()}:{digest}"
-            version, cached = _version_and_page(key)
+            key = f"page:user:{user.pk}:{get_language()}:{digest}"
+            version, cached = CONTENT.current_and_entry(key)
             if cached is not None:
-                content, headers = cached
-                if CSRF_PLACEHOLDER.encode() in content:
-                    content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
-                response = HttpResponse(content)
-                for name, value in headers:
-                    response.headers[name] = value
-                patch_vary_headers(response, ("Cookie",))
-                return response
+                return _from_cache(request, cached, vary=USER_VARY)
             response = view(request, *args, **kwargs)
             if hasattr(response, "render") and callable(response.render):
                 response = response.render()
-            if (
-                response.status_code == 200
-                and not response.streaming
-                and not response.cookies
-                and not _added_messages(request)
-            ):
-                content = response.content
-                for token in set(CSRF_INPUT.findall(content)):
-                    content = content.replace(token, CSRF_PLACEHOLDER.encode())
-                headers = [(name, response.headers[name]) for name in KEPT_HEADERS if name in response.headers]
-                cache.set(key, (version, content, headers), timeout=settings.USER_PAGE_CACHE_SECONDS)
-            patch_vary_headers(response, ("Cookie",))
+            if _storable(request, response):
+                tokens = set(CSRF_INPUT.findall(response.content))
+                _store(key, version, response, tokens, timeout=settings.USER_PAGE_CACHE_SECONDS)
+            patch_vary_headers(response, USER_VARY)
             return response
 
         return wrapper
@@ -209,7 +238,6 @@ def role_state(request) -> tuple:
     user = request.user
     flags = portal(request)
     return (
-        user.pk,
         user.email,
         user.is_staff,
         user.is_superuser,

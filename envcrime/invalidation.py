@@ -8,11 +8,10 @@ and the commit (from the rows before it) is stored under the first bump's versio
 """
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from envcrime.auth import accounts_changed
-from envcrime.caching import bump_content_version
+from envcrime.caching import CONTENT
 from meetings.models import AgendaItem, Registration, Visit
 from programmes.models import Contact, CrimeArea, MemberCountry, Organisation, Programme, UserPreferences
 from recommendations.models import (
@@ -52,9 +51,7 @@ PUBLIC_CONTENT = (
 )
 
 
-def content_changed(sender, **kwargs):
-    bump_content_version()
-    transaction.on_commit(bump_content_version)
+content_changed = CONTENT.bump_now_and_on_commit
 
 
 def connect() -> None:

@@ -4,7 +4,6 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.shortcuts import redirect
@@ -12,6 +11,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from envcrime.caching import now_and_on_commit
 from programmes.languages import page_language
 
 # Recovery codes only back up a real second factor; a staff account holding nothing else has no
@@ -35,9 +35,8 @@ def user_has_second_factor(user) -> bool:
 @receiver([post_save, post_delete], sender=Authenticator, dispatch_uid="envcrime-second-factor-cache")
 def forget_second_factor(sender, instance, **kwargs):
     key = SECOND_FACTOR_KEY.format(instance.user_id)
-    cache.delete(key)
     # Again after the commit: a request between the write and the commit may have cached the old answer.
-    transaction.on_commit(lambda: cache.delete(key))
+    now_and_on_commit(lambda: cache.delete(key))
 
 
 @functools.cache

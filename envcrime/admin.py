@@ -6,7 +6,7 @@ the admin site, which reads every app for the to-do panel, lives in `admin_site`
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.core.exceptions import BadRequest
+from django.core.exceptions import BadRequest, FieldDoesNotExist
 from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html
@@ -38,16 +38,40 @@ class BoundedInline(admin.TabularInline):
         return super().get_formset(request, obj, validate_max=True, **kwargs)
 
 
+def _is_foreign_key(model, name: str) -> bool:
+    try:
+        return model._meta.get_field(name).many_to_one
+    except FieldDoesNotExist:  # a method or an admin attribute, not a field
+        return False
+
+
+class RowsOfTheParentFormSet(BaseInlineFormSet):
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        # A row's label often names its parent (a tabular inline prints it): the object already loaded,
+        # not a query per row.
+        self.fk.set_cached_value(form.instance, self.instance)
+        return form
+
+
 class ReadOnlyInline(admin.TabularInline):
     """A record kept by the workflow (status history, attendance, delivery events): shown, never edited."""
 
+    formset = RowsOfTheParentFormSet
     extra = 0
     # Existing rows are always shown; this only says none is added through the form.
     max_num = 0
     can_delete = False
+    # Relations the rows' labels read beyond the shown foreign keys (which are joined anyway).
+    label_relations: tuple[str, ...] = ()
 
     def get_readonly_fields(self, request, obj=None):
         return self.fields
+
+    def get_queryset(self, request):
+        # Every shown foreign key joined: read-only rows print each one, a query per row otherwise.
+        shown = [name for name in self.fields if _is_foreign_key(self.model, name)]
+        return super().get_queryset(request).select_related(*shown, *self.label_relations)
 
     def has_add_permission(self, request, obj=None):
         return False

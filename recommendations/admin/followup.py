@@ -99,6 +99,7 @@ class SubmissionInline(ReadOnlyInline):
 class ReportEventInline(ReadOnlyInline):
     model = ReportEvent
     fields = ["at", "by", "kind", "version", "item", "changes", "note"]
+    label_relations = ("item__recommendation", "item__report__cycle", "item__report__member_country")
 
 
 @admin.register(CountryReport)

@@ -187,3 +187,17 @@ def test_opening_a_cycle_in_the_admin_invites_the_countries_and_chase_late_remin
         client.post(changelist, {"action": "chase_late", "_selected_action": [cycle.pk]})
     chases = Reminder.objects.filter(kind="chase")
     assert [(r.member_country.iso2, r.created_by) for r in chases] == [("KE", programme_staff)]
+
+
+def test_the_report_change_page_runs_the_same_queries_for_2_or_20_recommendations(client, programme_staff):
+    """Its read-only inlines (items, submissions, events) join what each row prints."""
+    small, large = submitted_report("KE", recommendations=2), submitted_report("NP", recommendations=20)
+    client.force_login(programme_staff)
+    counts = []
+    for report in (small, large):
+        url = reverse("admin:recommendations_countryreport_change", args=[report.pk])
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        counts.append(len(captured))
+    assert counts[0] == counts[1]

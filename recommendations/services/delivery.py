@@ -383,7 +383,8 @@ def delivery_email_warm() -> None:
     run in the worker's main process before the pool forks, so no child pays for them on its first task."""
     from datetime import date
 
-    facts = PackageFacts("", 1, "", "", date.today(), date.today())
+    texts = tuple((code, "") for code in LANGUAGE_CODES)
+    facts = PackageFacts(texts, 1, texts, texts, date.today(), date.today())
     for language, _name in settings.LANGUAGES:
         _prepared(facts, language, settings.PACKAGE_LINK_MAX_AGE_DAYS, settings.SITE_URL)
     delivery_link_url(0)

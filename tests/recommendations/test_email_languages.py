@@ -111,3 +111,11 @@ def test_a_recipient_the_prepared_message_cannot_hold_gets_the_normal_message():
     for name in ("Two\nlines", "x" * 1200):
         row = ClaimedDelivery(delivery.pk, delivery.distribution_id, package.pk, delivery.email, "fr", 1, name)
         assert delivery_message_bytes(row, facts) is None
+
+
+def test_the_warm_up_before_the_pool_forks_renders_every_language_and_leaves_no_rendering_behind():
+    from recommendations.services import delivery
+
+    delivery.delivery_email_warm()
+
+    assert delivery._rendered.cache_info().currsize == 0 and delivery._prepared.cache_info().currsize == 0

@@ -154,6 +154,11 @@ class ContactQuerySet(models.QuerySet):
         """The contacts that speak for their country or organisation: active and primary."""
         return self.filter(is_active=True, is_primary=True)
 
+    def addressed(self):
+        """The contacts a package and its follow-up are sent to: the active primary contact of every
+        active member country."""
+        return self.active_primary().filter(member_country__is_active=True)
+
 
 class Contact(TimestampedModel):
     """A liaison or focal point of one member country (its NCB) or of one organisation."""

@@ -104,9 +104,7 @@ def seed(*, stdout, style) -> None:
     staff = get_user_model().objects.filter(email__iexact=demo.STAFF_EMAIL).first()
     now = timezone.now()
     today = timezone.localdate()
-    contacts = list(
-        Contact.objects.active_primary().filter(member_country__is_active=True).select_related("member_country")
-    )
+    contacts = list(Contact.objects.addressed().select_related("member_country"))
     distributed_at = now - timedelta(days=170)
     _distribute(package, contacts, staff=staff, at=distributed_at)
     cycle = ReportingCycle.objects.create(

@@ -12,7 +12,6 @@ from .delivery import (
     SendOutcome,
     deliveries_claim,
     deliveries_send,
-    delivery_claim,
     delivery_defer,
     delivery_email,
     delivery_fail,
@@ -23,7 +22,6 @@ from .distribution import (
     BROKER_UNAVAILABLE_MESSAGE,
     DistributionStart,
     Publishing,
-    distribution_mark_finished_if_done,
     distribution_start,
 )
 from .errors import (
@@ -67,7 +65,6 @@ __all__ = [
     "deliveries_send",
     "deliveries_sweep",
     "delivery_acknowledge",
-    "delivery_claim",
     "delivery_email",
     "delivery_defer",
     "delivery_fail",
@@ -75,7 +72,6 @@ __all__ = [
     "delivery_link_token",
     "delivery_link_url",
     "delivery_send",
-    "distribution_mark_finished_if_done",
     "distribution_start",
     "download_record",
     "package_document_context",

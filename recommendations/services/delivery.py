@@ -64,7 +64,7 @@ class SendOutcome:
     countdown: int | None = None
 
 
-def _describe(error: BaseException) -> str:
+def describe_error(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"[:2000]
 
 
@@ -124,12 +124,6 @@ def deliveries_claim(*, delivery_ids: Iterable[int], claimed_at: datetime) -> li
         cursor.execute(_CLAIM_SQL, [Delivery.Status.SENDING, claimed_at, list(delivery_ids), Delivery.Status.QUEUED])
         rows = [ClaimedDelivery(*row) for row in cursor.fetchall()]
     return sorted(rows, key=lambda row: row.pk)
-
-
-def delivery_claim(*, delivery_id: int) -> datetime | None:
-    """Claim one row; the time of the claim, or None when another copy won."""
-    now = timezone.now()
-    return now if deliveries_claim(delivery_ids=[delivery_id], claimed_at=now) else None
 
 
 def _mark_sent(delivery_id: int, now: datetime) -> None:
@@ -486,7 +480,7 @@ def delivery_defer(*, delivery: Delivery, claimed_at: datetime, error: BaseExcep
     deferred = _still_claimed(delivery.pk, claimed_at).update(
         status=Delivery.Status.QUEUED,
         next_attempt_at=timezone.now() + timedelta(seconds=countdown),
-        last_error=_describe(error),
+        last_error=describe_error(error),
     )
     if not deferred:
         return SendOutcome(Outcome.OVERTAKEN)
@@ -496,7 +490,7 @@ def delivery_defer(*, delivery: Delivery, claimed_at: datetime, error: BaseExcep
         from_status=Delivery.Status.SENDING,
         to_status=Delivery.Status.QUEUED,
         note=_("Attempt %(attempt)d failed, retrying in %(seconds)d s: %(error)s")
-        % {"attempt": delivery.attempts, "seconds": countdown, "error": _describe(error)},
+        % {"attempt": delivery.attempts, "seconds": countdown, "error": describe_error(error)},
     )
     return SendOutcome(Outcome.RETRY, countdown)
 
@@ -505,7 +499,7 @@ def delivery_defer(*, delivery: Delivery, claimed_at: datetime, error: BaseExcep
 def delivery_fail(*, delivery: Delivery, claimed_at: datetime, error: BaseException) -> SendOutcome:
     """A permanent failure (or the last attempt): only while the row is still this claim's."""
     failed = _still_claimed(delivery.pk, claimed_at).update(
-        status=Delivery.Status.FAILED, last_error=_describe(error), next_attempt_at=None
+        status=Delivery.Status.FAILED, last_error=describe_error(error), next_attempt_at=None
     )
     if not failed:
         return SendOutcome(Outcome.OVERTAKEN)
@@ -514,6 +508,7 @@ def delivery_fail(*, delivery: Delivery, claimed_at: datetime, error: BaseExcept
         at=timezone.now(),
         from_status=Delivery.Status.SENDING,
         to_status=Delivery.Status.FAILED,
-        note=_("Attempt %(attempt)d failed: %(error)s") % {"attempt": delivery.attempts, "error": _describe(error)},
+        note=_("Attempt %(attempt)d failed: %(error)s")
+        % {"attempt": delivery.attempts, "error": describe_error(error)},
     )
     return SendOutcome(Outcome.FAILED)

@@ -22,11 +22,6 @@ from .errors import PackageNotPublished
 logger = logging.getLogger(__name__)
 
 
-def _addressed_contacts():
-    """Every active primary contact of every active member country."""
-    return Contact.objects.active_primary().filter(member_country__is_active=True)
-
-
 def _countries_without_contact() -> list[dict]:
     has_contact = Contact.objects.active_primary().filter(member_country=OuterRef("pk"))
     return list(MemberCountry.objects.active().exclude(Exists(has_contact)).order_by("name").values("iso2", "name"))
@@ -146,7 +141,7 @@ def distribution_start(*, package: Package, started_by=None, addressed=None) -> 
         raise PackageNotPublished(_("Only the published version of a package can be distributed."))
     already = Delivery.objects.filter(package=package, contact=OuterRef("pk"))
     contacts = list(
-        (_addressed_contacts() if addressed is None else addressed)
+        (Contact.objects.addressed() if addressed is None else addressed)
         .exclude(Exists(already))
         .values_list("pk", "member_country_id", "email", "preferred_language")
     )
@@ -184,12 +179,3 @@ def distribution_start(*, package: Package, started_by=None, addressed=None) -> 
     )
     publishing = deliveries_enqueue([d.pk for d in deliveries] + requeued)
     return DistributionStart(distribution, len(deliveries), len(requeued), publishing)
-
-
-def distribution_mark_finished_if_done(*, distribution_id: int) -> bool:
-    """Set `finished_at` once no delivery is queued or sending: counted from rows, never from the broker.
-
-    One statement: run after the caller's own change is committed, the last finisher always sees
-    every other finisher's commit, so some call sets it.
-    """
-    return bool(distributions_mark_finished(Distribution.objects.filter(pk=distribution_id), now=timezone.now()))

@@ -23,7 +23,7 @@ from envcrime.emails import build_templated_email, is_transient_smtp_error
 from programmes.models import Contact
 
 from ..models import CountryReport, Delivery, RecommendationPackage, Reminder, ReportingCycle
-from .delivery import Outcome
+from .delivery import Outcome, describe_error
 from .distribution import publish_task_messages
 
 logger = logging.getLogger(__name__)
@@ -31,10 +31,6 @@ logger = logging.getLogger(__name__)
 
 class ReminderError(Exception):
     """A refused reminder action; the message is for the user."""
-
-
-def _primary_contacts():
-    return Contact.objects.active_primary().filter(member_country__is_active=True)
 
 
 def _publish(reminder_ids: list[int]) -> None:
@@ -79,7 +75,7 @@ def _create(rows: list[Reminder], *, now) -> list[int]:
 def reminders_invite(*, cycle: ReportingCycle) -> int:
     """The invitation to report, one per member country with an active primary contact; sent on commit."""
     now = timezone.now()
-    rows = _rows(Reminder.Kind.INVITATION, _primary_contacts(), step=0, now=now, cycle=cycle)
+    rows = _rows(Reminder.Kind.INVITATION, Contact.objects.addressed(), step=0, now=now, cycle=cycle)
     _enqueue(_create(rows, now=now))
     return len(rows)
 
@@ -89,7 +85,7 @@ def _not_submitted(cycle: ReportingCycle):
     submitted = CountryReport.objects.filter(
         cycle=cycle, member_country=OuterRef("member_country"), status=CountryReport.Status.SUBMITTED
     )
-    return _primary_contacts().exclude(Exists(submitted))
+    return Contact.objects.addressed().exclude(Exists(submitted))
 
 
 def _cycle_step(cycle: ReportingCycle, today) -> tuple[str, int] | None:
@@ -120,7 +116,7 @@ def _acknowledgement_rows(now) -> list[Reminder]:
             status=Delivery.Status.SENT,
             package__status=RecommendationPackage.Status.PUBLISHED,
             sent_at__lte=now - timedelta(days=after),
-            contact__in=_primary_contacts(),
+            contact__in=Contact.objects.addressed(),
         )
         .exclude(Exists(acknowledged))
         .select_related("contact")
@@ -160,10 +156,11 @@ def reminders_sweep(*, now=None) -> int:
     reset = Reminder.objects.filter(status=Reminder.Status.SENDING, claimed_at__lt=stale).update(
         status=Reminder.Status.QUEUED
     )
-    queued = Reminder.objects.filter(status=Reminder.Status.QUEUED).filter(
-        created_at__lt=now - timedelta(seconds=settings.DELIVERY_STALE_AFTER_SECONDS)
+    queued = list(
+        Reminder.objects.filter(status=Reminder.Status.QUEUED, created_at__lt=stale).values_list("pk", flat=True)
     )
-    _publish(list(queued.values_list("pk", flat=True)))
+    if queued:
+        _publish(queued)
     return reset
 
 
@@ -209,7 +206,7 @@ def reminder_send(*, reminder_id: int, open_connection: Callable) -> Outcome:
         transient = is_transient_smtp_error(error) and reminder.attempts < settings.DELIVERY_MAX_ATTEMPTS
         Reminder.objects.filter(pk=reminder_id, status=Reminder.Status.SENDING, claimed_at=claimed_at).update(
             status=Reminder.Status.QUEUED if transient else Reminder.Status.FAILED,
-            last_error=f"{type(error).__name__}: {error}"[:2000],
+            last_error=describe_error(error),
         )
         if not transient:
             logger.exception("reminder %s failed permanently", reminder_id)
@@ -224,7 +221,7 @@ def reminder_send(*, reminder_id: int, open_connection: Callable) -> Outcome:
 def reminder_chase(*, cycle: ReportingCycle, member_country, by) -> Reminder:
     """A reminder by staff now, to the country's primary contact: the next chase step of the country."""
     ReportingCycle.objects.select_for_update().get(pk=cycle.pk)  # numbers the steps one chase at a time
-    contact = _primary_contacts().filter(member_country=member_country).first()
+    contact = Contact.objects.addressed().filter(member_country=member_country).first()
     if contact is None:
         raise ReminderError(_("%(country)s has no active primary contact to remind.") % {"country": member_country})
     last = Reminder.objects.filter(kind=Reminder.Kind.CHASE, cycle=cycle, member_country=member_country).aggregate(

@@ -54,7 +54,6 @@ from .rules import (
     RESPONSIBILITIES_MAX_LENGTH,
     RegistrationData,
     registration_errors,
-    stay_errors,
 )
 from .visits import AttendanceOutcome, CapacityBelowConfirmed, attendance_record, capacity_error, visit_change_capacity
 
@@ -93,6 +92,5 @@ __all__ = [
     "registrations_waitlist",
     "speaking_contact",
     "staff_pending_notice_send",
-    "stay_errors",
     "visit_change_capacity",
 ]

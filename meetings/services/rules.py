@@ -48,7 +48,6 @@ REQUIRED_FIELDS = [field.name for field in dataclasses.fields(RegistrationData) 
 # Copied from RegistrationData onto the row; also the fields reset when a row is reused.
 DATA_FIELDS = [field.name for field in dataclasses.fields(RegistrationData)]
 # Reset when a cancelled row is reused: a new registration is vetted anew.
-# Reset when a cancelled row is reused: a new registration is vetted anew.
 VETTING_FIELDS = {"endorsed_by": None, "endorsed_at": None, "endorsed_by_staff": False, "vetted_by_staff": False}
 
 

@@ -17,12 +17,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from envcrime.admin import ReadOnlyInline, ReadOnlyModelAdmin
-from envcrime.downloads import private_file
 from envcrime.translation_admin import TabbedTranslationAdmin
 
 from ..models import CountryReport, Evidence, ImplementationItem, Reminder, ReportEvent, ReportingCycle, Submission
 from ..selectors import followup as selectors
 from ..services import followup as services
+from ..views.followup import evidence_file_response
 from ..views.followup_forms import AssessmentForm, SendBackForm
 
 # The cycle's title in each language (modeltranslation's columns; English required, the others optional).
@@ -131,10 +131,7 @@ class CountryReportAdmin(ReadOnlyModelAdmin):
         evidence = get_object_or_404(Evidence, pk=pk, item__report=report)
         if not evidence.file:
             raise Http404
-        extension = evidence.file.name.rsplit(".", 1)[-1]
-        return private_file(
-            evidence.file.open("rb"), filename=f"evidence-{evidence.pk}.{extension}", content_type=evidence.content_type
-        )
+        return evidence_file_response(evidence)
 
     def review_view(self, request, object_id):
         report = self._report(request, object_id)

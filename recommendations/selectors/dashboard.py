@@ -167,11 +167,6 @@ def country_rows(*, cycle: ReportingCycle, countries=None, today: datetime.date 
     return list(rows.values())
 
 
-def country_statuses(*, cycle: ReportingCycle, countries=None) -> dict[int, CountryStatus]:
-    """The map's colour of each member country in the cycle, by country id."""
-    return {row.id: row.status for row in country_rows(cycle=cycle, countries=countries)}
-
-
 def _no_stage_reached() -> dict[str, int]:
     return {key: 0 for key, _label in FUNNEL_STAGES}
 

@@ -162,16 +162,14 @@ def dashboard(request):
         rows = selectors.country_rows(cycle=cycle, countries=countries)
         funnel = selectors.funnel_by_region(rows)
         recommendations = selectors.recommendation_rows(cycle=cycle, countries=countries)
+        counts = selectors.status_counts(rows)
         context |= {
             "rows": rows,
             "owing": [row for row in rows if row.owes],
             "late_count": sum(row.overdue for row in rows),
             "funnel": funnel,
             "funnel_stages": selectors.FUNNEL_STAGES_SHORT,
-            "status_counts": [
-                (label, colour, selectors.status_counts(rows)[key])
-                for key, label, colour in charts.country_status_series()
-            ],
+            "status_counts": [(label, colour, counts[key]) for key, label, colour in charts.country_status_series()],
             "recommendations": recommendations,
             "status_series": charts.item_status_series(),
             "verdict_series": charts.verdict_series(),

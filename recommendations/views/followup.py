@@ -163,6 +163,12 @@ def evidence_download(request, cycle_id: int, pk: int):
     evidence = selectors.evidence_for_country(pk, cycle_id, country)
     if not evidence.file:
         return redirect(evidence.url)
+    return evidence_file_response(evidence)
+
+
+def evidence_file_response(evidence):
+    """An uploaded evidence file, privately, under a name that shows nothing of the upload's own
+    (the team's page and the staff review both serve it)."""
     extension = evidence.file.name.rsplit(".", 1)[-1]
     return private_file(
         evidence.file.open("rb"), filename=f"evidence-{evidence.pk}.{extension}", content_type=evidence.content_type

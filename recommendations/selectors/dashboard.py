@@ -254,7 +254,7 @@ def recommendation_rows(*, cycle: ReportingCycle, countries=None) -> list[Recomm
 
 def reporting_cycles():
     """Every cycle with its package, newest first: the dashboard's choice."""
-    return ReportingCycle.objects.select_related("package").order_by("-opened_at", "-pk")
+    return ReportingCycle.objects.select_related("package").defer("package__content").order_by("-opened_at", "-pk")
 
 
 MATRIX_ITEM_FIELDS = (

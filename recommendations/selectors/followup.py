@@ -84,6 +84,7 @@ def cycles_for_country(country) -> list[ReportingCycle]:
         ReportingCycle.objects.filter(package__deliveries__member_country=country)
         .distinct()
         .select_related("package")
+        .defer("package__content")
         .order_by("-due_date", "-pk")
     )
     reports = {r.cycle_id: r for r in CountryReport.objects.filter(member_country=country, cycle__in=cycles)}
@@ -172,6 +173,7 @@ def network_overview(network) -> tuple[list[ReportingCycle], list]:
         ReportingCycle.objects.filter(package__deliveries__member_country__in=countries)
         .distinct()
         .select_related("package")
+        .defer("package__content")
         .order_by("-due_date", "-pk")
     )
     statuses = {

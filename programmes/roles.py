@@ -47,7 +47,7 @@ def liaison_contact_of(user):
 
 def _liaison_contact_lookup(user):
     if _contact_loaded_with_country(user):
-        contact = user.contact if user._state.fields_cache["contact"] is not None else None
+        contact = user._state.fields_cache["contact"]
         if contact is not None and contact.is_active and contact.member_country_id and contact.member_country.is_active:
             return contact
         return None

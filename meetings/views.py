@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from envcrime.caching import cache_anonymous_page, cache_user_page
 from envcrime.downloads import private_download
+from programmes.languages import normalise_language
 from programmes.models import Language
 
 from . import selectors, services
@@ -28,8 +29,7 @@ def _visit_or_404(slug: str) -> Visit:
 
 
 def _request_language() -> str:
-    code = (translation.get_language() or "").split("-")[0]
-    return code if code in Language.values else Language.ENGLISH
+    return normalise_language(translation.get_language()) or Language.ENGLISH
 
 
 @cache_anonymous_page

@@ -8,6 +8,8 @@ from django import template
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from programmes.languages import normalise_language
+
 register = template.Library()
 
 ENGLISH = "en"
@@ -15,7 +17,7 @@ ENGLISH = "en"
 
 def falls_back(obj, field: str) -> bool:
     """True when `obj.<field>` shows English because the active language's text is empty."""
-    language = (get_language() or ENGLISH).split("-")[0]
+    language = normalise_language(get_language()) or ENGLISH
     if language == ENGLISH or obj is None:
         return False
     try:

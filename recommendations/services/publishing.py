@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from envcrime.pdf import render_pdf
 from meetings.selectors import participants_for_package
 from programmes.countries import country_name, sort_key
+from programmes.languages import normalise_language
 from programmes.models import Language
 
 from ..models import Obstacle, PackageDocument, Recommendation
@@ -209,7 +210,7 @@ def reader_language(package: Package, *preferences: str | None) -> str:
     """The first of the reader's languages the package exists in, else English."""
     available = package_languages(package.content)
     for language in preferences:
-        language = (language or "").split("-")[0]
+        language = normalise_language(language)
         if language in available:
             return language
     return Language.ENGLISH

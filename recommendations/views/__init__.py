@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from envcrime.caching import cache_user_page
 from envcrime.downloads import private_file
+from programmes.languages import normalise_language
 from programmes.models import Language
 from programmes.roles import liaison_contact_of, user_speaks_for_country
 
@@ -80,7 +81,7 @@ def _detail_context(request, delivery: Delivery, *, preferred_language: str, tok
     # The same frozen snapshot the PDF was built from, in the reader's language where it exists.
     content = services.package_document_context(package, package.content, package.published_at, language)
     document = next(d for d in documents if d["code"] == content["language"])
-    content_lang = "" if content["language"] == (get_language() or "").split("-")[0] else content["language"]
+    content_lang = "" if content["language"] == normalise_language(get_language()) else content["language"]
     return {
         "package": package,
         "visit": package.visit,

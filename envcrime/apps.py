@@ -8,10 +8,11 @@ class EnvcrimeConfig(AppConfig):
     verbose_name = "EnvCrime"
 
     def ready(self):
-        # checks registers the SITE_URL check; invalidation ties the cached pages to the rows they show.
-        from . import checks, invalidation  # noqa: F401
+        # checks registers the SITE_URL check; table_versions ties the cached pages and account rows to
+        # the tables they were read from.
+        from . import checks, table_versions  # noqa: F401
 
-        invalidation.connect()
+        table_versions.connect()
 
 
 class PortalAdminConfig(AdminConfig):

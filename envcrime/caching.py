@@ -1,28 +1,36 @@
-"""Whole-page caching of the public pages for anonymous visitors, per language, and the version that
-invalidates it.
+"""Whole-page caching: the public pages for anonymous visitors, a signed-in user's own pages, and the
+staff's dashboard and big admin lists; each per language, and each valid while none of the tables it
+read has been written since (envcrime.table_versions).
 
-A page is served from the cache only to a visitor who carries no session cookie and no messages cookie
-(so nobody's signed-in page, flash message or session state can be served to anyone else), for a GET or
-HEAD, keyed by language, host, scheme and full path. A rendered page is stored only when it answered 200,
-set no cookie and added no message; a page that used a CSRF token is stored only by a view that asks for
-it (`csrf=True`: the sign-in form), with the token replaced by a placeholder that each hit fills with the
-request's own token (and, as on a rendered page, the CSRF cookie is then set by the middleware).
+An entry holds the tables the page read while it was rendered (plus, for signed-in pages, the tables the
+account and its roles come from: the layout shows them and they are loaded outside the view), the
+tokens those tables had *before* the rendering started, and the page. It is served while those tables
+still have those tokens: two cache round trips (the entry, then the tokens). So every write to a table a
+page read makes it stale, whoever writes and however (a `save()`, a `QuerySet.update`, the
+distribution's SQL), and a page rendered from rows older than a concurrent write is never served after
+it: that write changed a token after the snapshot the entry was stored under. The timeouts bound what no
+write announces: time passing (a registration window closing) and SQL run outside Django.
 
-Invalidation: every save or delete of the content the public pages show bumps one version number
-(envcrime.invalidation connects the signals); a page is stored with the version read before it was
-rendered and served only while that is still the current version (both read in one round trip), so a
-page rendered from rows older than a concurrent write is never served after it. Writes that bypass
-signals (QuerySet.update) are bounded by the short timeout (ANONYMOUS_PAGE_CACHE_SECONDS), which also
-bounds time-driven changes (a registration window closing).
+- **Anonymous** (`cache_anonymous_page`): served only to a GET or HEAD without a session cookie or a
+  messages cookie (so nobody's signed-in page, flash message or session state can be served to anyone
+  else), keyed by language, host, scheme and full path. Stored only when the page answered 200, set no
+  cookie and added no message; a page that used a CSRF token is stored only by a view that asks for it
+  (`csrf=True`: the sign-in form), with the token replaced by a placeholder that each hit fills with the
+  request's own token (and, as on a rendered page, the CSRF cookie is then set by the middleware).
+- **Signed in** (`cache_user_page`, `cache_staff_page`): for that account only; the key holds the
+  account, what the layout shows of its roles, the language and the full path. Pages with a pending
+  message are neither served nor stored; the CSRF token is filled per request.
 
-This module imports no app: the apps' views use it, the signal wiring lives above them.
+This module imports no app: the apps' views use it.
 """
 
 import functools
 import hashlib
 import re
 
+from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import transaction
@@ -31,6 +39,8 @@ from django.middleware.csrf import get_token
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
+from . import table_versions
+
 CSRF_PLACEHOLDER = "__envcrime_csrf_token_placeholder__"
 # Headers of the view's own response worth keeping; the middleware adds the rest on every hit.
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary")
@@ -38,66 +48,54 @@ KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary")
 CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})"')
 
 
-class Generation:
-    """A number in the cache that, when bumped, makes stale every entry stored under it.
-
-    Entries are stored as (generation, payload) under keys without the generation, so a bump makes them
-    all stale at once and the next store overwrites them. An entry is stored with the generation read
-    before its payload was built and used only while that generation is current (both read in one round
-    trip), so a payload built from rows older than a concurrent write is never used after it. The page
-    caches here and the account cache (envcrime.auth) use one each.
-    """
-
-    def __init__(self, key: str):
-        self.key = key
-
-    def current(self) -> int:
-        generation = cache.get(self.key)
-        if generation is None:
-            # add(): two processes starting at once agree on one value.
-            cache.add(self.key, 1, timeout=None)
-            generation = cache.get(self.key, 1)
-        return generation
-
-    def current_and_entry(self, entry_key: str) -> tuple[int, object | None]:
-        """The current generation and the payload under `entry_key` if stored at it: one round trip."""
-        found = cache.get_many([self.key, entry_key])
-        generation = found.get(self.key)
-        if generation is None:
-            return self.current(), None
-        stored = found.get(entry_key)
-        if stored is not None and stored[0] == generation:
-            return generation, stored[1]
-        return generation, None
-
-    def store(self, entry_key: str, generation: int, payload, *, timeout: int) -> None:
-        cache.set(entry_key, (generation, payload), timeout=timeout)
-
-    def bump(self) -> None:
-        try:
-            cache.incr(self.key)
-        except ValueError:  # not there yet (or evicted): any fresh value differs from what entries used
-            cache.add(self.key, 1, timeout=None)
-            cache.incr(self.key)
-
-    def bump_now_and_on_commit(self, sender=None, **kwargs) -> None:
-        """A signal receiver: stale at once, and again when the transaction commits (an entry built
-        between the write and the commit, from the rows before it, is stored under the first bump's
-        generation and dropped by the second)."""
-        now_and_on_commit(self.bump)
-
-
 def now_and_on_commit(action) -> None:
     action()
     transaction.on_commit(action)
 
 
-CONTENT = Generation("pages:anonymous:version")
+def forget_cached_pages() -> None:
+    """Every page cached so far is stale (tests; data changed behind Django's back)."""
+    table_versions.change_all()
 
 
-def bump_content_version() -> None:
-    """Every page cached so far is stale."""
-    CONTENT.bump()
+@functools.cache
+def account_tables() -> frozenset[str]:
+    """The tables a signed-in page's layout shows without reading them in the view: the account row
+    with its preferences, contact and country (loaded by envcrime.auth, often from its cache), and the
+    groups and permissions that decide the navigation and the admin's buttons."""
+    user_model = get_user_model()
+    group_model = user_model._meta.get_field("groups").related_model
+    models = [
+        user_model,
+        user_model._meta.get_field("groups").remote_field.through,
+        user_model._meta.get_field("user_permissions").remote_field.through,
+        group_model,
+        group_model._meta.get_field("permissions").remote_field.through,
+        apps.get_model("auth", "Permission"),
+        apps.get_model("programmes", "UserPreferences"),
+        apps.get_model("programmes", "Contact"),
+        apps.get_model("programmes", "MemberCountry"),
+    ]
+    return frozenset(model._meta.db_table.lower() for model in models)
+
+
+def _cached(key: str):
+    """The payload stored under `key` if none of the tables it read has changed since, else None."""
+    entry = cache.get(key)
+    if entry is None:
+        return None
+    tables, tokens, payload = entry
+    return payload if table_versions.versions(tables) == tokens else None
+
+
+def _render(view, request, args, kwargs):
+    """Call the view with the tables it reads recorded; returns (snapshot before, tables read, response)."""
+    before = table_versions.snapshot()
+    with table_versions.reading() as read:
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
+    return before, read, response
 
 
 def is_cacheable_request(request) -> bool:
@@ -125,18 +123,21 @@ USER_VARY = ("Cookie",)
 
 
 def _storable(request, response) -> bool:
-    return (
-        response.status_code == 200 and not response.streaming and not response.cookies and not _added_messages(request)
-    )
+    # The CSRF cookie aside (the admin's views set it themselves, through csrf_protect; a hit has it set
+    # again by the middleware, as the token is filled), a page that sets a cookie is someone's own.
+    cookies = set(response.cookies) - {settings.CSRF_COOKIE_NAME}
+    return response.status_code == 200 and not response.streaming and not cookies and not _added_messages(request)
 
 
-def _store(key: str, version: int, response, tokens: set[bytes], *, timeout: int) -> None:
-    """Store the rendered page with its CSRF tokens replaced by the placeholder."""
+def _store(key: str, before: dict, read: set[str], response, tokens: set[bytes], *, timeout: int, also=()) -> None:
+    """Store the rendered page, its CSRF tokens replaced by the placeholder, under the tokens its tables
+    had before it was rendered."""
     content = response.content
     for token in tokens:
         content = content.replace(token, CSRF_PLACEHOLDER.encode())
     headers = [(name, response.headers[name]) for name in KEPT_HEADERS if name in response.headers]
-    CONTENT.store(key, version, (content, headers), timeout=timeout)
+    tables = tuple(sorted(read | set(also)))
+    cache.set(key, (tables, tuple(before[table] for table in tables), (content, headers)), timeout=timeout)
 
 
 def _from_cache(request, cached, *, vary) -> HttpResponse:
@@ -161,19 +162,17 @@ def cache_anonymous_page(view=None, *, csrf: bool = False):
         if not is_cacheable_request(request):
             return view(request, *args, **kwargs)
         key = _key(request)
-        version, cached = CONTENT.current_and_entry(key)
+        cached = _cached(key)
         if cached is not None:
             return _from_cache(request, cached, vary=ANONYMOUS_VARY)
         token_before = request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-        response = view(request, *args, **kwargs)
-        if hasattr(response, "render") and callable(response.render):
-            response = response.render()
+        before, read, response = _render(view, request, args, kwargs)
         used_token = request.META.get("CSRF_COOKIE_NEEDS_UPDATE") and not token_before
         if _storable(request, response) and not (used_token and not csrf):
             tokens = set(CSRF_INPUT.findall(response.content)) if used_token else set()
             # A token used outside a form field could not be told from the text: never stored.
             if tokens or not used_token:
-                _store(key, version, response, tokens, timeout=settings.ANONYMOUS_PAGE_CACHE_SECONDS)
+                _store(key, before, read, response, tokens, timeout=settings.ANONYMOUS_PAGE_CACHE_SECONDS)
         # The same URL answers differently per language and to signed-in visitors.
         patch_vary_headers(response, ANONYMOUS_VARY)
         return response
@@ -185,49 +184,61 @@ def _has_pending_messages(request) -> bool:
     return CookieStorage.cookie_name in request.COOKIES or "_messages" in request.session
 
 
-def cache_user_page(fingerprint):
-    """Cache a signed-in user's page for that user only, per language, keyed by what it shows.
+def _signed_in_page(view, *, scope: str, part, timeout_setting: str):
+    """The wrapper shared by the signed-in caches: `part(request, *args, **kwargs)` returns a string for
+    the key (what else, beyond the account, role state, language and path, changes the page), or None
+    to skip the cache."""
 
-    `fingerprint(request, *args, **kwargs)` returns a string that changes whenever the rows the page shows
-    change (for example an aggregate over the country's deliveries), or None to skip the cache. The key
-    holds the account, its role state (what the navigation shows), the language, the full path and the
-    fingerprint, and the page is served only while the content version (envcrime.invalidation) it was
-    rendered at is current, so one user's page is never served to another and a write that changes the
-    page makes it stale. The CSRF token is stored as a placeholder
-    and filled with the request's own token on each hit. Put it under login_required and the method
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if request.method not in ("GET", "HEAD") or not user.is_authenticated or _has_pending_messages(request):
+            return view(request, *args, **kwargs)
+        extra = part(request, *args, **kwargs)
+        if extra is None:
+            return view(request, *args, **kwargs)
+        from_roles = "|".join(str(value) for value in role_state(request))
+        digest = hashlib.sha256(
+            f"{request.scheme}://{request.get_host()}{request.get_full_path()}|{from_roles}|{extra}".encode(),
+            usedforsecurity=False,
+        ).hexdigest()[:32]
+        key = f"page:{scope}:{user.pk}:{get_language()}:{digest}"
+        cached = _cached(key)
+        if cached is not None:
+            return _from_cache(request, cached, vary=USER_VARY)
+        before, read, response = _render(view, request, args, kwargs)
+        if _storable(request, response):
+            tokens = set(CSRF_INPUT.findall(response.content))
+            timeout = getattr(settings, timeout_setting)
+            _store(key, before, read, response, tokens, timeout=timeout, also=account_tables())
+        patch_vary_headers(response, USER_VARY)
+        return response
+
+    return wrapper
+
+
+def cache_user_page(part):
+    """Cache a signed-in user's own page for that user only (see the module's docstring).
+
+    `part(request, *args, **kwargs)` returns a string for the key, or None to skip the cache (someone the
+    page is not for: the view then answers as it does). Put it under login_required and the method
     checks, so they still run on a hit.
     """
 
     def decorator(view):
-        @functools.wraps(view)
-        def wrapper(request, *args, **kwargs):
-            user = request.user
-            if request.method not in ("GET", "HEAD") or not user.is_authenticated or _has_pending_messages(request):
-                return view(request, *args, **kwargs)
-            state = fingerprint(request, *args, **kwargs)
-            if state is None:
-                return view(request, *args, **kwargs)
-            from_roles = "|".join(str(part) for part in role_state(request))
-            digest = hashlib.sha256(
-                f"{request.scheme}://{request.get_host()}{request.get_full_path()}|{from_roles}|{state}".encode(),
-                usedforsecurity=False,
-            ).hexdigest()[:32]
-            key = f"page:user:{user.pk}:{get_language()}:{digest}"
-            version, cached = CONTENT.current_and_entry(key)
-            if cached is not None:
-                return _from_cache(request, cached, vary=USER_VARY)
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render") and callable(response.render):
-                response = response.render()
-            if _storable(request, response):
-                tokens = set(CSRF_INPUT.findall(response.content))
-                _store(key, version, response, tokens, timeout=settings.USER_PAGE_CACHE_SECONDS)
-            patch_vary_headers(response, USER_VARY)
-            return response
-
-        return wrapper
+        return _signed_in_page(view, scope="user", part=part, timeout_setting="USER_PAGE_CACHE_SECONDS")
 
     return decorator
+
+
+def cache_staff_page(view=None, *, part=None):
+    """Cache a staff page (the dashboard, a big admin list) for that account only, like
+    `cache_user_page`; `part` adds to the key (the date, for pages that count days). Put it under the
+    permission checks, so they still run on a hit."""
+    if view is None:
+        return functools.partial(cache_staff_page, part=part)
+    part = part or (lambda request, *args, **kwargs: "")
+    return _signed_in_page(view, scope="staff", part=part, timeout_setting="STAFF_PAGE_CACHE_SECONDS")
 
 
 def role_state(request) -> tuple:

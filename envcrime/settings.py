@@ -114,15 +114,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery ---------------------------------------------------------------------------
-# Longest age of a public page cached for anonymous visitors (envcrime.caching): saves invalidate at
-# once; this bounds changes that no save announces (a registration window closing, a bulk update).
+# Longest age of a public page cached for anonymous visitors (envcrime.caching): any write to a table
+# the page read invalidates it at once; this bounds what no write announces (a registration window
+# closing, SQL run outside Django).
 ANONYMOUS_PAGE_CACHE_SECONDS = env.int("ANONYMOUS_PAGE_CACHE_SECONDS", default=60)
-# The same for a signed-in user's own pages (package list and page, My registrations): their key
-# changes with every write they show; this bounds what time alone changes (a visit starting).
+# The same for a signed-in user's own pages (package list and page, My registrations, the report).
 USER_PAGE_CACHE_SECONDS = env.int("USER_PAGE_CACHE_SECONDS", default=60)
-# Longest age of a signed-in account's row kept in the cache (envcrime.auth): every save of an account,
-# its preferences, a contact or a member country drops them all at once; this bounds what no save
-# announces (a QuerySet.update or SQL by hand). 0: no cache.
+# The same for the staff's dashboard and big admin lists (whose "overdue" filters move with the clock).
+STAFF_PAGE_CACHE_SECONDS = env.int("STAFF_PAGE_CACHE_SECONDS", default=60)
+# Longest age of a signed-in account's row kept in the cache (envcrime.auth): every write to accounts,
+# preferences, contacts or member countries drops them all at once; this bounds what no write
+# announces (SQL run outside Django). 0: no cache.
 AUTH_USER_CACHE_SECONDS = env.int("AUTH_USER_CACHE_SECONDS", default=60)
 REDIS_URL = env("REDIS_URL", default="")
 # The cache may live in its own Redis database (the tests use one, so clearing it never touches

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from envcrime.auth import ModelBackend
 from programmes.languages import user_language_set
+from programmes.models import Contact
 from programmes.roles import liaison_contact_of
 from tests.factories import UserFactory, make_liaison
 
@@ -78,15 +79,23 @@ def test_a_new_language_takes_effect_at_once(client, liaison):
 
 
 def test_a_row_read_before_a_concurrent_write_is_not_used_after_it(liaison):
-    """The generation read before loading is stored with the row: a write committed meanwhile bumps it."""
+    """The tokens read before loading are stored with the row: a write committed meanwhile changes them."""
     from envcrime import auth
 
     user, contact = liaison
-    generation, _row = auth._generation_and_user(user.pk)
+    tokens, _row = auth._tokens_and_user(user.pk)
     stale = auth._UserWithPreferences._load(user.pk)
     contact.is_active = False
-    contact.save(update_fields=["is_active"])  # bumps the generation
+    contact.save(update_fields=["is_active"])  # changes the contacts table's token
     from django.core.cache import cache
 
-    cache.set(auth.USER_KEY.format(user.pk), (generation, stale), timeout=60)  # the slow request stores
+    cache.set(auth.USER_KEY.format(user.pk), (tokens, stale), timeout=60)  # the slow request stores
     assert liaison_contact_of(ModelBackend().get_user(user.pk)) is None
+
+
+def test_a_bulk_update_no_signal_announces_takes_effect_at_once(client, liaison):
+    """QuerySet.update sends no signal: the write itself changes the table's token."""
+    user, contact = liaison
+    assert client.get(reverse("recommendations:package_list")).status_code == 200
+    Contact.objects.filter(pk=contact.pk).update(is_active=False)
+    assert client.get(reverse("recommendations:package_list")).status_code == 404

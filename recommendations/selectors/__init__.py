@@ -1,9 +1,6 @@
 """Reads of the recommendations app. Here: the liaison portal (what a liaison may see is decided
 here, once); distributions' progress and reports in `distribution`."""
 
-import functools
-
-from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 
@@ -48,32 +45,6 @@ def liaison_contact(user) -> Contact:
     if contact is None:
         raise Http404
     return contact
-
-
-@functools.cache
-def _country_deliveries_state_sql() -> str:
-    column = {
-        name: connection.ops.quote_name(Delivery._meta.get_field(name).column)
-        for name in ("id", "member_country", "sent_at", "first_downloaded_at", "download_count", "acknowledged_at")
-    }
-    return (
-        f"SELECT COUNT({column['id']}), MAX({column['id']}), MAX({column['sent_at']}), "
-        f"MAX({column['first_downloaded_at']}), SUM({column['download_count']}), "
-        f"MAX({column['acknowledged_at']}), COUNT({column['acknowledged_at']}) "
-        f"FROM {connection.ops.quote_name(Delivery._meta.db_table)} WHERE {column['member_country']} = %s"
-    )
-
-
-def country_deliveries_state(contact: Contact) -> str:
-    """What the liaison pages of a country show of its deliveries, as one string that changes with every
-    delivery added, sent, downloaded or acknowledged, whoever wrote it and how (bulk updates included):
-    part of those pages' cache key (envcrime.caching.cache_user_page). One indexed aggregate, in SQL
-    written once: it runs on every cache hit, and the ORM spent 0.55 of its 0.83 ms building the
-    statement (timeit on the bench data; the statement itself takes 0.28 ms)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_country_deliveries_state_sql(), [contact.member_country_id])
-        state = cursor.fetchone()
-    return ":".join(str(part) for part in (contact.pk, contact.member_country_id, contact.is_primary, *state))
 
 
 def packages_for_country(country_id: int):

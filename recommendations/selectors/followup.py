@@ -3,11 +3,9 @@
 Each read is a fixed number of queries, whatever the number of countries, items or submissions.
 """
 
-import functools
 from dataclasses import dataclass
 
-from django.db import connection
-from django.db.models import Max, Prefetch
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -29,46 +27,6 @@ from . import liaison_contact
 def team_country(user):
     """The member country the user reports for (any active contact of it with an account), else 404."""
     return liaison_contact(user).member_country
-
-
-def report_state(cycle_id: int, member_country_id: int) -> str:
-    """The country's report in a cycle as one string that changes with every write shown on its page:
-    each write through the services adds a report event (and bumps the version); part of the report
-    page's cache key (envcrime.caching.cache_user_page). One query, in SQL written once: it runs on every
-    cache hit, and building it with the ORM took most of its time (test client: 2.05 → 1.25 ms per cached report page);
-    it reads what `_report_state_orm` reads (tests/recommendations/followup/test_queries.py)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_report_state_sql(), [cycle_id, member_country_id])
-        row = cursor.fetchone()
-    return repr(row)
-
-
-@functools.cache
-def _report_state_sql() -> str:
-    quote = connection.ops.quote_name
-    report, event = CountryReport._meta, ReportEvent._meta
-
-    def column(meta, name):
-        return quote(meta.get_field(name).column)
-
-    r, e = quote(report.db_table), quote(event.db_table)
-    return (
-        f"SELECT {r}.{column(report, 'id')}, {r}.{column(report, 'version')}, {r}.{column(report, 'status')}, "
-        f"{r}.{column(report, 'updated_at')}, MAX({e}.{column(event, 'id')}) FROM {r} "
-        f"LEFT OUTER JOIN {e} ON {e}.{column(event, 'report')} = {r}.{column(report, 'id')} "
-        f"WHERE {r}.{column(report, 'cycle')} = %s AND {r}.{column(report, 'member_country')} = %s "
-        f"GROUP BY {r}.{column(report, 'id')} ORDER BY {r}.{column(report, 'id')} LIMIT 1"
-    )
-
-
-def _report_state_orm(cycle_id: int, member_country_id: int):
-    """The same row through the ORM: what the SQL above must match."""
-    return (
-        CountryReport.objects.filter(cycle_id=cycle_id, member_country_id=member_country_id)
-        .annotate(last_event=Max("events__pk"))
-        .values_list("pk", "version", "status", "updated_at", "last_event")
-        .first()
-    )
 
 
 def user_network(user):

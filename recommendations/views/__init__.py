@@ -110,9 +110,10 @@ def _detail_context(request, delivery: Delivery, *, preferred_language: str, tok
 
 
 def _country_state(request, *args, **kwargs) -> str | None:
-    """The cache key's part for a liaison's pages; None (no cache: the view answers 404) for others."""
+    """The cache key's part for a liaison's pages (the contact they speak as); None (no cache: the view
+    answers 404) for others. The rows shown invalidate the page through the tables they come from."""
     contact = liaison_contact_of(request.user)
-    return None if contact is None else selectors.country_deliveries_state(contact)
+    return None if contact is None else f"{contact.pk}:{contact.member_country_id}:{contact.is_primary}"
 
 
 @never_cache

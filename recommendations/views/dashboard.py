@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from envcrime.caching import cache_staff_page
 from envcrime.downloads import no_store, private_download
 from programmes.models import Organisation, Region
 
@@ -144,8 +145,14 @@ def _chart_data(rows, funnel, recommendations) -> dict:
     }
 
 
+def _today(request) -> str:
+    """The dashboard counts days (late, due soon): a cached page lasts a day at most."""
+    return str(timezone.localdate())
+
+
 @require_GET
 @staff_only(VIEW_PERMISSION)
+@cache_staff_page(part=_today)
 def dashboard(request):
     try:
         cycle, filters = _chosen(request.GET)

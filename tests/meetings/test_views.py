@@ -9,7 +9,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from envcrime.caching import bump_content_version
+from envcrime.caching import forget_cached_pages
 from meetings import services
 from meetings.models import Registration, Visit
 from tests.factories import (
@@ -200,7 +200,7 @@ def test_my_registrations_query_count_does_not_grow(delegate_client):
         )
 
     def queries() -> int:
-        bump_content_version()  # the page rendered, not served from the page cache
+        forget_cached_pages()  # the page rendered, not served from the page cache
         with CaptureQueriesContext(connection) as captured:
             assert delegate_client.get(reverse("meetings:my_registrations")).status_code == 200
         return len(captured)
@@ -347,7 +347,7 @@ def test_my_registrations_pins_queries_with_several_waitlisted(delegate_client, 
             waitlisted_at=timezone.now() - datetime.timedelta(minutes=minutes),
         )
     delegate_client.get(reverse("meetings:my_registrations"))  # the first request records the user session
-    bump_content_version()  # rendered again, not served from the page cache
+    forget_cached_pages()  # rendered again, not served from the page cache
     # user (with its contact: the navigation's liaison check), the registrations with their waiting-list
     # positions, their agendas: none per waitlisted row (the session is read from the cache).
     with django_assert_num_queries(3):

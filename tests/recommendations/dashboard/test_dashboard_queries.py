@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from envcrime.caching import forget_cached_pages
 from recommendations import implementation_report
 from recommendations.selectors import dashboard as selectors
 
@@ -19,13 +20,17 @@ pytestmark = pytest.mark.django_db
 # country rows (4: countries, deliveries, reports, reminders), the recommendations and their item counts
 # (2), the networks filter (1); the navbar's liaison check reads the contact loaded with the user.
 DASHBOARD_QUERIES = 12
+# From the page cache (envcrime.caching.cache_staff_page): the user and the permissions.
+CACHED_DASHBOARD_QUERIES = 3
 # The country rows (4), the recommendations (1) and the items (1).
 MATRIX_QUERIES = 6
 
 
-def dashboard_queries(client, cycle) -> int:
+def dashboard_queries(client, cycle, *, rendered=True) -> int:
     # The first request of a session records it (allauth's user sessions): not the page's own work.
     client.get(reverse("dashboard:index"), {"cycle": cycle.pk})
+    if rendered:
+        forget_cached_pages()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("dashboard:index"), {"cycle": cycle.pk})
     assert response.status_code == 200
@@ -37,6 +42,7 @@ def test_dashboard_queries_do_not_grow_with_the_data(staff_client, small_cycle):
     data = build_followup_data(countries=196, recommendations=20, cycles=3)
     full = dashboard_queries(staff_client, data.cycles[-1])
     assert full == small == DASHBOARD_QUERIES
+    assert dashboard_queries(staff_client, data.cycles[-1], rendered=False) == CACHED_DASHBOARD_QUERIES
     response = staff_client.get(reverse("dashboard:index"), {"cycle": data.cycles[-1].pk, "region": "africa"})
     assert response.status_code == 200
     assert len(response.context["rows"]) > 40

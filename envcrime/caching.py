@@ -79,13 +79,35 @@ def account_tables() -> frozenset[str]:
     return frozenset(model._meta.db_table.lower() for model in models)
 
 
-def _cached(key: str):
+# Per view, the tables its pages read when this process last stored or served one: their tokens are
+# fetched with the entry, in the same round trip, and a second one is needed only if the entry read
+# others. One small tuple per cached view.
+_tables_read_by_view: dict[str, tuple[str, ...]] = {}
+
+
+def _view_name(view) -> str:
+    """A stable name for the view (an admin's changelist is a partial of its bound method)."""
+    target = getattr(view, "func", view)
+    name = f"{getattr(target, '__module__', '')}.{getattr(target, '__qualname__', repr(target))}"
+    owner = getattr(target, "__self__", None)
+    return name if owner is None else f"{name}:{owner}"
+
+
+def _cached(key: str, view_name: str):
     """The payload stored under `key` if none of the tables it read has changed since, else None."""
-    entry = cache.get(key)
+    hinted = _tables_read_by_view.get(view_name, ())
+    token_keys = [table_versions.key(table) for table in hinted]
+    found = cache.get_many([key, *token_keys])
+    entry = found.get(key)
     if entry is None:
         return None
     tables, tokens, payload = entry
-    return payload if table_versions.versions(tables) == tokens else None
+    if set(tables) <= set(hinted):
+        current = tuple(found.get(table_versions.key(table)) for table in tables)
+    else:
+        _tables_read_by_view[view_name] = tables
+        current = table_versions.versions(tables)
+    return payload if current == tokens else None
 
 
 def _render(view, request, args, kwargs):
@@ -129,7 +151,9 @@ def _storable(request, response) -> bool:
     return response.status_code == 200 and not response.streaming and not cookies and not _added_messages(request)
 
 
-def _store(key: str, before: dict, read: set[str], response, tokens: set[bytes], *, timeout: int, also=()) -> None:
+def _store(
+    key: str, view_name: str, before: dict, read: set[str], response, tokens: set[bytes], *, timeout: int, also=()
+):
     """Store the rendered page, its CSRF tokens replaced by the placeholder, under the tokens its tables
     had before it was rendered."""
     content = response.content
@@ -137,6 +161,7 @@ def _store(key: str, before: dict, read: set[str], response, tokens: set[bytes],
         content = content.replace(token, CSRF_PLACEHOLDER.encode())
     headers = [(name, response.headers[name]) for name in KEPT_HEADERS if name in response.headers]
     tables = tuple(sorted(read | set(also)))
+    _tables_read_by_view[view_name] = tables
     cache.set(key, (tables, tuple(before[table] for table in tables), (content, headers)), timeout=timeout)
 
 
@@ -157,12 +182,14 @@ def cache_anonymous_page(view=None, *, csrf: bool = False):
     if view is None:
         return functools.partial(cache_anonymous_page, csrf=csrf)
 
+    view_name = f"anonymous:{_view_name(view)}"
+
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         if not is_cacheable_request(request):
             return view(request, *args, **kwargs)
         key = _key(request)
-        cached = _cached(key)
+        cached = _cached(key, view_name)
         if cached is not None:
             return _from_cache(request, cached, vary=ANONYMOUS_VARY)
         token_before = request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
@@ -172,7 +199,7 @@ def cache_anonymous_page(view=None, *, csrf: bool = False):
             tokens = set(CSRF_INPUT.findall(response.content)) if used_token else set()
             # A token used outside a form field could not be told from the text: never stored.
             if tokens or not used_token:
-                _store(key, before, read, response, tokens, timeout=settings.ANONYMOUS_PAGE_CACHE_SECONDS)
+                _store(key, view_name, before, read, response, tokens, timeout=settings.ANONYMOUS_PAGE_CACHE_SECONDS)
         # The same URL answers differently per language and to signed-in visitors.
         patch_vary_headers(response, ANONYMOUS_VARY)
         return response
@@ -188,6 +215,7 @@ def _signed_in_page(view, *, scope: str, part, timeout_setting: str):
     """The wrapper shared by the signed-in caches: `part(request, *args, **kwargs)` returns a string for
     the key (what else, beyond the account, role state, language and path, changes the page), or None
     to skip the cache."""
+    view_name = f"{scope}:{_view_name(view)}"
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -203,14 +231,14 @@ def _signed_in_page(view, *, scope: str, part, timeout_setting: str):
             usedforsecurity=False,
         ).hexdigest()[:32]
         key = f"page:{scope}:{user.pk}:{get_language()}:{digest}"
-        cached = _cached(key)
+        cached = _cached(key, view_name)
         if cached is not None:
             return _from_cache(request, cached, vary=USER_VARY)
         before, read, response = _render(view, request, args, kwargs)
         if _storable(request, response):
             tokens = set(CSRF_INPUT.findall(response.content))
             timeout = getattr(settings, timeout_setting)
-            _store(key, before, read, response, tokens, timeout=timeout, also=account_tables())
+            _store(key, view_name, before, read, response, tokens, timeout=timeout, also=account_tables())
         patch_vary_headers(response, USER_VARY)
         return response
 

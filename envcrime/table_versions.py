@@ -69,14 +69,14 @@ def written_tables(sql: str) -> set[str]:
     return _tables(_WRITTEN, sql)
 
 
-def _key(table: str) -> str:
+def key(table: str) -> str:
     return f"{KEY_PREFIX}{table}"
 
 
 def change(tables) -> None:
     """Every entry stored under the tables' current tokens is stale."""
     if tables:
-        cache.set_many({_key(table): secrets.randbits(63) for table in tables}, timeout=None)
+        cache.set_many({key(table): secrets.randbits(63) for table in tables}, timeout=None)
 
 
 def change_all() -> None:
@@ -86,7 +86,7 @@ def change_all() -> None:
 
 def versions(tables) -> tuple:
     """The current tokens of `tables`, in that order (None for a table whose token is not in the cache)."""
-    keys = [_key(table) for table in tables]
+    keys = [key(table) for table in tables]
     found = cache.get_many(keys)
     return tuple(found.get(key) for key in keys)
 
@@ -98,7 +98,7 @@ def _given_tokens(current: dict) -> dict:
     if missing:
         # add(): two processes starting at once keep one token; then read back the one that won.
         for table in missing:
-            cache.add(_key(table), secrets.randbits(63), timeout=None)
+            cache.add(key(table), secrets.randbits(63), timeout=None)
         current.update(zip(missing, versions(missing), strict=True))
     return current
 
@@ -106,7 +106,7 @@ def _given_tokens(current: dict) -> dict:
 def versions_and_entry(tables, entry_key: str) -> tuple[tuple, object | None]:
     """The current tokens of `tables` (each given one if it had none) and what is stored under
     `entry_key`: one round trip."""
-    keys = [_key(table) for table in tables]
+    keys = [key(table) for table in tables]
     found = cache.get_many([*keys, entry_key])
     current = _given_tokens({table: found.get(key) for table, key in zip(tables, keys, strict=True)})
     return tuple(current[table] for table in tables), found.get(entry_key)

@@ -7,6 +7,7 @@ import pytest
 from django.core.mail import get_connection
 from django.utils import timezone
 
+from envcrime import table_versions
 from envcrime.celery import app as celery_app
 from programmes.models import Contact, MemberCountry
 from recommendations import selectors, services
@@ -32,7 +33,7 @@ def test_starting_creates_one_delivery_per_active_primary_contact_and_lists_coun
     ContactFactory(member_country=member_country("KE"), is_primary=True, is_active=False)  # inactive
     MemberCountry.objects.filter(iso2="GB").update(is_active=False)  # left the organisation
 
-    staff = StaffFactory()  # outside the block: saving an account adds its own hook (the account cache)
+    staff = StaffFactory()
     with django_capture_on_commit_callbacks() as callbacks:
         started = services.distribution_start(package=package, started_by=staff)
 
@@ -41,7 +42,9 @@ def test_starting_creates_one_delivery_per_active_primary_contact_and_lists_coun
     assert not Delivery.objects.filter(member_country__iso2="GB").exists()
     assert {c["iso2"] for c in started.distribution.countries_without_contact} == {"NP", "TH"}
     assert set(Delivery.objects.values_list("status", flat=True)) == {"queued"}
-    assert len(callbacks) == 1, "one on-commit hook enqueues every delivery"
+    # The others change the written tables' tokens for the page caches (envcrime.table_versions).
+    enqueuing = [hook for hook in callbacks if getattr(hook, "func", None) is not table_versions.change]
+    assert len(enqueuing) == 1, "one on-commit hook enqueues every delivery"
     assert started.distribution.finished_at is None
 
 

@@ -2,8 +2,8 @@
 admin list filtered to exactly those rows.
 
 `ITEMS` is the panel: each entry is a small function `(user, now) -> list[Todo]` making one query,
-so the panel takes the same number of queries whatever the rows. A new kind of work ("reports
-awaiting assessment") is one more function in the list. The querysets the items count are also
+so the panel takes the same number of queries whatever the rows. A new kind of work is one more
+function in the list. The querysets the items count are also
 what the admin list filters apply, so a link always shows the rows its item counted.
 """
 
@@ -18,11 +18,12 @@ from django.utils.translation import ngettext_lazy
 
 from meetings.models import Registration, Visit
 from meetings.selectors import REGISTRATION_WINDOW_DAYS, registration_window
-from recommendations.models import Delivery, Distribution, RecommendationPackage
+from recommendations.models import CountryReport, Delivery, Distribution, RecommendationPackage
 from recommendations.selectors.attention import (
     deliveries_acknowledgement_overdue,
     distributions_with_failures,
     packages_not_distributed,
+    reports_awaiting_review,
 )
 
 
@@ -159,6 +160,20 @@ def overdue_acknowledgements(user, now):
     ]
 
 
+def reports_to_review(user, now):
+    if not can_view(user, CountryReport):
+        return []
+    count = reports_awaiting_review().count()
+    if not count:
+        return []
+    text = ngettext_lazy(
+        "%(count)d country report awaits the secretariat's assessment.",
+        "%(count)d country reports await the secretariat's assessment.",
+        "count",
+    )
+    return [Todo(text % {"count": count}, changelist_url(CountryReport, awaiting_review="yes"))]
+
+
 ITEMS = [
     registrations_awaiting_approval,
     registrations_awaiting_endorsement,
@@ -166,6 +181,7 @@ ITEMS = [
     packages_to_distribute,
     failed_deliveries,
     overdue_acknowledgements,
+    reports_to_review,
 ]
 
 

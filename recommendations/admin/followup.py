@@ -16,11 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from envcrime.admin import ReadOnlyInline, ReadOnlyModelAdmin
+from envcrime.admin import ReadOnlyInline, ReadOnlyModelAdmin, YesNoFilter
 from envcrime.translation_admin import TabbedTranslationAdmin
 
 from ..models import CountryReport, Evidence, ImplementationItem, Reminder, ReportEvent, ReportingCycle, Submission
 from ..selectors import followup as selectors
+from ..selectors.attention import reports_awaiting_review
 from ..services import followup as services
 from ..views.followup import evidence_file_response
 from ..views.followup_forms import AssessmentForm, SendBackForm
@@ -102,10 +103,24 @@ class ReportEventInline(ReadOnlyInline):
     label_relations = ("item__recommendation", "item__report__cycle", "item__report__member_country")
 
 
+class AwaitingReviewFilter(YesNoFilter):
+    """What the to-do panel's "reports await the secretariat's assessment" link opens."""
+
+    title = gettext_lazy("awaiting assessment")
+    parameter_name = "awaiting_review"
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return reports_awaiting_review(queryset)
+        if self.value() == "no":
+            return queryset.exclude(pk__in=reports_awaiting_review().values("pk"))
+        return queryset
+
+
 @admin.register(CountryReport)
 class CountryReportAdmin(ReadOnlyModelAdmin):
     list_display = ["member_country", "cycle", "status", "submission_count", "submitted_at", "returned_at"]
-    list_filter = ["status", "cycle", "member_country__region"]
+    list_filter = ["status", AwaitingReviewFilter, "cycle", "member_country__region"]
     search_fields = ["member_country__name", "member_country__iso2"]
     list_select_related = ["member_country", "cycle"]
     inlines = [ItemInline, SubmissionInline, ReportEventInline]

@@ -179,3 +179,26 @@ def _account_row_loaded_per_request(settings):
     """The pinned counts include loading the signed-in account (what its first request pays; envcrime.auth
     caches the row after: tests/test_account_cache.py)."""
     settings.AUTH_USER_CACHE_SECONDS = 0
+
+
+def test_a_submitted_report_until_every_item_of_its_latest_submission_is_assessed(staff_client):
+    from recommendations.services import followup
+    from tests.recommendations.followup.test_admin_review import submitted_report
+
+    report = submitted_report(recommendations=2)
+    url = todo(staff_client)["1 country report awaits the secretariat's assessment."]
+    assert rows(staff_client, url) == {report}
+    staff = StaffFactory()
+    first, second = report.items.order_by("recommendation__number")
+    followup.item_assess(item=first, verdict="agree", comment="", by=staff)
+    assert rows(staff_client, url) == {report}, "one item is still unassessed"
+    followup.item_assess(item=second, verdict="agree", comment="", by=staff)
+    assert not [text for text in todo(staff_client) if "assessment" in text]
+    assert rows(staff_client, url.replace("yes", "no")) == {report}
+
+    # Sent back, the report is the country's to answer; submitted again, its new submission awaits staff.
+    followup.report_send_back(report=report, request_text="Evidence for item 2, please.", by=staff)
+    assert not [text for text in todo(staff_client) if "assessment" in text]
+    report.refresh_from_db()
+    followup.report_submit(report=report, version=report.version, by=report.items.first().updated_by)
+    assert rows(staff_client, url) == {report}

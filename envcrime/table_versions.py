@@ -200,7 +200,9 @@ def _observe(execute, sql, params, many, context):
 
 def _install(sender, connection, **kwargs) -> None:
     if _observe not in connection.execute_wrappers:
-        connection.execute_wrappers.append(_observe)
+        # First, not last: `connection.execute_wrapper()` blocks pop the last wrapper on exit, and the
+        # connection may open inside one.
+        connection.execute_wrappers.insert(0, _observe)
 
 
 def connect() -> None:

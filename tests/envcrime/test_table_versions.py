@@ -1,6 +1,8 @@
 """The per-table tokens the page caches key on (envcrime.table_versions): every write through Django's
 connections changes its tables' tokens, whatever made it, and reads are recorded."""
 
+import threading
+
 import pytest
 from celery import shared_task
 from django.db import connection, transaction
@@ -137,3 +139,30 @@ def test_forgetting_every_page_changes_every_token():
     table_versions.change_all()
     after = table_versions.snapshot()
     assert all(after[table] != before[table] for table in before)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_opened_inside_an_execute_wrapper_block_keeps_observing_after_it():
+    """A new thread's connection opens on its first query, here inside another wrapper's block."""
+    outcome = {}
+
+    def spy(execute, sql, params, many, context):
+        return execute(sql, params, many, context)
+
+    def in_a_new_thread():
+        from django.db import connection as own
+
+        try:
+            with own.execute_wrapper(spy):
+                Contact.objects.filter(pk=0).update(name="nobody")  # opens the thread's connection
+            before = token(CONTACTS)
+            Contact.objects.filter(pk=0).update(name="nobody")
+            outcome["changed"] = token(CONTACTS) != before
+            outcome["spy left"] = spy in own.execute_wrappers
+        finally:
+            own.close()
+
+    thread = threading.Thread(target=in_a_new_thread)
+    thread.start()
+    thread.join()
+    assert outcome == {"changed": True, "spy left": False}

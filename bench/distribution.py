@@ -19,6 +19,9 @@ prints:
   and the ratio wall / floor;
 - PostgreSQL sessions opened and transactions committed in the benchmark database during the run
   (`pg_stat_database`: the workers' connections; the commits include this script's progress polling);
+- the CPU time (user + system, from /proc, 10 ms ticks) per delivery of the worker (its main process
+  and pool processes) and of the sink during the run: on a machine shared with other jobs it moves
+  less than the wall;
 - for 1,000 contacts or more: the RSS of each pool process at the start, the middle and the end of
   the run, to show it is flat.
 
@@ -157,6 +160,20 @@ def rss_kib(pid: int) -> int:
     except OSError:
         pass
     return 0
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def worker_cpu_seconds(worker_pid: int) -> float:
+    """The worker's main process and its pool processes."""
+    return cpu_seconds(worker_pid) + sum(cpu_seconds(pid) for pid in children(worker_pid))
 
 
 def pool_rss_mib(worker_pid: int) -> list[float]:
@@ -419,6 +436,7 @@ def run(size: int, worker: Worker, sink: Sink) -> dict:
     rss = {"start": pool_rss_mib(worker.process.pid)}
     sent_before = sink.count
     sessions_before, xact_before = pg_counters()
+    cpu_before = worker_cpu_seconds(worker.process.pid), cpu_seconds(sink.process.pid)
 
     distribution = Distribution.objects.get(pk=worker.distributor.distribute(package.pk, tag))
     deadline = time.monotonic() + max(120, size / 10)
@@ -432,6 +450,8 @@ def run(size: int, worker: Worker, sink: Sink) -> dict:
             sys.exit(f"not finished after {deadline} s: {sink.count - sent_before} of {size} sent")
         time.sleep(0.02 if size < 1000 else 0.2)
     rss["end"] = pool_rss_mib(worker.process.pid)
+    worker_cpu = worker_cpu_seconds(worker.process.pid) - cpu_before[0]
+    sink_cpu = cpu_seconds(sink.process.pid) - cpu_before[1]
     sessions_after, xact_after = pg_counters()
     times = Delivery.objects.filter(distribution=distribution).aggregate(first=Min("claimed_at"), last=Max("sent_at"))
     wall = (times["last"] - distribution.started_at).total_seconds()
@@ -452,6 +472,8 @@ def run(size: int, worker: Worker, sink: Sink) -> dict:
         "sessions": sessions_after - sessions_before,
         "xact": xact_after - xact_before,
         "rss": rss if big else None,
+        "worker_cpu": worker_cpu,
+        "sink_cpu": sink_cpu,
     }
 
 
@@ -466,7 +488,8 @@ def report(size: int, label: str, results: list[dict]):
         f"(first claim {median(results, 'first_claim'):.2f} s)  floor {median(results, 'floor'):6.2f} s  "
         f"ratio {median(results, 'ratio'):5.2f}  ({size / median(results, 'wall'):5.0f}/s; "
         f"PG sessions {median(results, 'sessions'):.0f}, commits {median(results, 'xact') / size:.2f}/delivery; "
-        f"walls {walls})"
+        f"CPU per delivery: worker {median(results, 'worker_cpu') / size * 1000:.2f} ms, "
+        f"sink {median(results, 'sink_cpu') / size * 1000:.2f} ms; walls {walls})"
     )
     for r in results:
         if r["rss"]:
@@ -542,7 +565,8 @@ def main():
                     print(
                         f"  {size} {label} #{repeat + 1}: wall {result['wall']:.2f} s (first claim at "
                         f"{result['first_claim']:.2f} s), floor {result['floor']:.2f} s, "
-                        f"ratio {result['ratio']:.2f}, PG sessions {result['sessions']}",
+                        f"ratio {result['ratio']:.2f}, PG sessions {result['sessions']}, "
+                        f"worker CPU {result['worker_cpu']:.2f} s",
                         flush=True,
                     )
     finally:

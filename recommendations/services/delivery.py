@@ -1,6 +1,6 @@
 """Sending deliveries: claim a batch of rows, send each, record each outcome; retries with backoff.
 
-A task message carries a batch of about ten delivery ids (`DELIVERY_BATCH_SIZE`). The task claims
+A task message carries a batch of ten to 25 delivery ids (`delivery_batch_size`). The task claims
 them in one `UPDATE … RETURNING` that also loads what the email needs, renders and serializes the
 email once per language and package (the recipient's address, name and personal link, the date and
 a Message-ID are filled into those bytes per message: `PreparedMessage`), then for
@@ -29,6 +29,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import forbid_multi_line_headers, make_msgid, sanitize_address
 from django.core.mail.utils import DNS_NAME
 from django.db import connection, transaction
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
@@ -38,7 +39,7 @@ from programmes.models import Language
 
 from ..models import Delivery
 from .distribution import delivery_events_record
-from .links import delivery_link_url
+from .links import delivery_link_token
 
 logger = logging.getLogger(__name__)
 
@@ -265,10 +266,27 @@ def _rendered(facts: PackageFacts, language: str, link_max_age_days: int, site_u
     return RenderedEmail(message.subject, message.body, html)
 
 
+# A token is made of URL-safe characters (digits, letters, ":", "-", "_"), which `reverse` leaves as they
+# are: the link's URL is reversed once, around a placeholder, rather than per message (a third of a
+# message's preparation in the worker).
+_TOKEN = "token-placeholder"
+
+
+@lru_cache(maxsize=8)
+def _link_template(site_url: str, script_prefix: str, urlconf) -> str:
+    return site_url + reverse("recommendations:link", kwargs={"token": _TOKEN})
+
+
+def _link_url(delivery_id: int) -> str:
+    """`links.delivery_link_url(delivery_id)`."""
+    template = _link_template(settings.SITE_URL, get_script_prefix(), get_urlconf())
+    return template.replace(_TOKEN, delivery_link_token(delivery_id))
+
+
 def delivery_email(row: ClaimedDelivery, facts: PackageFacts, *, connection=None) -> EmailMultiAlternatives:
     """The email of one claimed delivery, from the rendering shared by its package and language."""
     rendered = _rendered(facts, row.language, settings.PACKAGE_LINK_MAX_AGE_DAYS, settings.SITE_URL)
-    return rendered.message(to=row.email, name=row.contact_name, link=delivery_link_url(row.pk), connection=connection)
+    return rendered.message(to=row.email, name=row.contact_name, link=_link_url(row.pk), connection=connection)
 
 
 # --- The message bytes, built once per package and language --------------------------------------
@@ -397,7 +415,7 @@ def delivery_message_bytes(row: ClaimedDelivery, facts: PackageFacts) -> tuple[s
     prepared = _prepared(facts, row.language, settings.PACKAGE_LINK_MAX_AGE_DAYS, settings.SITE_URL)
     if prepared is None:
         return None
-    filled = prepared.fill(to=row.email, name=row.contact_name, link=delivery_link_url(row.pk))
+    filled = prepared.fill(to=row.email, name=row.contact_name, link=_link_url(row.pk))
     if filled is None:
         return None
     return prepared.sender, *filled
@@ -412,7 +430,7 @@ def delivery_email_warm() -> None:
     facts = PackageFacts(texts, 1, texts, texts, date.today(), date.today())
     for language, _name in settings.LANGUAGES:
         _prepared(facts, language, settings.PACKAGE_LINK_MAX_AGE_DAYS, settings.SITE_URL)
-    delivery_link_url(0)
+    _link_url(0)
     _prepared.cache_clear()
     _rendered.cache_clear()
 

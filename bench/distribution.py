@@ -19,12 +19,25 @@ prints:
   and the ratio wall / floor;
 - PostgreSQL sessions opened and transactions committed in the benchmark database during the run
   (`pg_stat_database`: the workers' connections; the commits include this script's progress polling);
+- the CPU time (user + system, from /proc, 10 ms ticks) per delivery of the worker (its main process
+  and pool processes) and of the sink during the run: on a machine shared with other jobs it moves
+  less than the wall;
 - for 1,000 contacts or more: the RSS of each pool process at the start, the middle and the end of
   the run, to show it is flat.
 
 `--compare DIR` runs every size with a worker started from DIR (e.g. `git archive <commit> | tar -x -C
 DIR`: the baseline) and then from this checkout, alternating, `--repeat` times, and prints the medians
 of both: baseline and candidate measured in the same run, on the same database, broker and sink.
+
+The distributing process is warm, as the web process (or the admin action's) that starts a distribution
+in production: a long-lived process, started with the worker, that has set Django up, opened its database
+connection, connected to the broker and published once before the timed call — its warm-up message goes
+to a queue no worker consumes (`bench-warmup`, deleted at once), which loads what Celery loads on a
+process's first publish (the app's task registry, the result backend and event dispatcher objects, the
+broker connection in the producer pool) and declares the task queue as an earlier publish would have.
+Everything `distribution_start` does (its transaction, the rows, publishing every task message on commit)
+is timed: `started_at` is set inside it. (A cold process, as this benchmark used before, paid 0.1–0.2 s of
+imports and connections on its first publish, within the wall, which no running web process pays.)
 
 10,000 contacts: a distribution addresses one primary contact per member country and ISO codes allow
 at most 676 countries, so the benchmark adds synthetic, non-primary contacts spread over the 190 member
@@ -149,6 +162,20 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def worker_cpu_seconds(worker_pid: int) -> float:
+    """The worker's main process and its pool processes."""
+    return cpu_seconds(worker_pid) + sum(cpu_seconds(pid) for pid in children(worker_pid))
+
+
 def pool_rss_mib(worker_pid: int) -> list[float]:
     return [round(rss_kib(pid) / 1024, 1) for pid in sorted(children(worker_pid))]
 
@@ -180,11 +207,14 @@ class Worker:
         self.redis_url = redis_url
         self.label = label
         self.process = None
+        self.distributor = None
 
     def start(self):
         import redis
 
         redis.Redis.from_url(self.redis_url).flushdb()
+        # Started with the worker (each warms up while the other starts), with the same checkout.
+        self.distributor = Distributor(self.directory, self.env)
         log_path = PROJECT_DIR / "bench" / "results" / f"worker-{self.label}.log"
         log_path.parent.mkdir(parents=True, exist_ok=True)
         self.process = subprocess.Popen(
@@ -209,8 +239,11 @@ class Worker:
             start_new_session=True,
         )
         wait_for_pool(self.process, self.concurrency, redis_url=self.redis_url)
+        self.distributor.wait_ready()
 
     def stop(self):
+        if self.distributor:
+            self.distributor.stop()
         if self.process and self.process.poll() is None:
             self.process.terminate()
             try:
@@ -220,18 +253,66 @@ class Worker:
                 self.process.wait()
 
 
-# Run in a separate process from the worker's checkout: its own `distribution_start` publishes its own tasks.
+# Run in a separate process from the worker's checkout: its own `distribution_start` publishes its own
+# tasks. It warms up (see the module's docstring), says "ready", then distributes one package per line
+# "<package pk> <email suffix>" it reads, answering with the distribution's pk.
 DISTRIBUTE = """
 import os, sys, django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "envcrime.settings")
 django.setup()
+from django.db import connection
+from envcrime.celery import app
 from programmes.models import Contact
 from recommendations import services
 from recommendations.models import RecommendationPackage
-package = RecommendationPackage.objects.get(pk=int(sys.argv[1]))
-started = services.distribution_start(package=package, addressed=Contact.objects.filter(email__endswith=sys.argv[2]))
-print(started.distribution.pk)
+from recommendations.tasks import send_deliveries
+
+connection.ensure_connection()
+with app.producer_or_acquire() as producer:
+    send_deliveries.apply_async(([],), queue="bench-warmup", producer=producer)
+    app.amqp.queues["bench-warmup"].bind(producer.channel).delete()
+    producer.maybe_declare(app.amqp.queues[app.conf.task_default_queue])
+print("ready", flush=True)
+for line in sys.stdin:
+    package_pk, suffix = line.split()
+    package = RecommendationPackage.objects.get(pk=int(package_pk))
+    started = services.distribution_start(package=package, addressed=Contact.objects.filter(email__endswith=suffix))
+    print(started.distribution.pk, flush=True)
 """
+
+
+class Distributor:
+    """The warm distributing process, with the code of `directory`."""
+
+    def __init__(self, directory: Path, env: dict):
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", DISTRIBUTE],
+            cwd=directory,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+
+    def wait_ready(self):
+        if self.process.stdout.readline().strip() != "ready":
+            sys.exit(f"the distributing process did not start (exit code {self.process.wait()})")
+
+    def distribute(self, package_pk: int, suffix: str) -> int:
+        self.process.stdin.write(f"{package_pk} {suffix}\n")
+        self.process.stdin.flush()
+        answer = self.process.stdout.readline()
+        if not answer.strip():
+            sys.exit(f"distribution_start failed (exit code {self.process.wait()})")
+        return int(answer)
+
+    def stop(self):
+        self.process.stdin.close()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
 
 
 def pg_counters() -> tuple[int, int]:
@@ -344,7 +425,7 @@ def relay_floor(messages, port: int) -> float:
     return time.perf_counter() - started
 
 
-def run(size: int, worker: Worker, sink: Sink, env: dict) -> dict:
+def run(size: int, worker: Worker, sink: Sink) -> dict:
     from django.db.models import Max, Min
 
     from recommendations.models import Delivery, Distribution
@@ -355,17 +436,9 @@ def run(size: int, worker: Worker, sink: Sink, env: dict) -> dict:
     rss = {"start": pool_rss_mib(worker.process.pid)}
     sent_before = sink.count
     sessions_before, xact_before = pg_counters()
+    cpu_before = worker_cpu_seconds(worker.process.pid), cpu_seconds(sink.process.pid)
 
-    distribute = subprocess.run(
-        [sys.executable, "-c", DISTRIBUTE, str(package.pk), tag],
-        cwd=worker.directory,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    if distribute.returncode:
-        sys.exit(f"distribution_start failed:\n{distribute.stderr}")
-    distribution = Distribution.objects.get(pk=int(distribute.stdout.split()[-1]))
+    distribution = Distribution.objects.get(pk=worker.distributor.distribute(package.pk, tag))
     deadline = time.monotonic() + max(120, size / 10)
     while (
         sink.count - sent_before < size
@@ -377,6 +450,8 @@ def run(size: int, worker: Worker, sink: Sink, env: dict) -> dict:
             sys.exit(f"not finished after {deadline} s: {sink.count - sent_before} of {size} sent")
         time.sleep(0.02 if size < 1000 else 0.2)
     rss["end"] = pool_rss_mib(worker.process.pid)
+    worker_cpu = worker_cpu_seconds(worker.process.pid) - cpu_before[0]
+    sink_cpu = cpu_seconds(sink.process.pid) - cpu_before[1]
     sessions_after, xact_after = pg_counters()
     times = Delivery.objects.filter(distribution=distribution).aggregate(first=Min("claimed_at"), last=Max("sent_at"))
     wall = (times["last"] - distribution.started_at).total_seconds()
@@ -397,6 +472,8 @@ def run(size: int, worker: Worker, sink: Sink, env: dict) -> dict:
         "sessions": sessions_after - sessions_before,
         "xact": xact_after - xact_before,
         "rss": rss if big else None,
+        "worker_cpu": worker_cpu,
+        "sink_cpu": sink_cpu,
     }
 
 
@@ -411,7 +488,8 @@ def report(size: int, label: str, results: list[dict]):
         f"(first claim {median(results, 'first_claim'):.2f} s)  floor {median(results, 'floor'):6.2f} s  "
         f"ratio {median(results, 'ratio'):5.2f}  ({size / median(results, 'wall'):5.0f}/s; "
         f"PG sessions {median(results, 'sessions'):.0f}, commits {median(results, 'xact') / size:.2f}/delivery; "
-        f"walls {walls})"
+        f"CPU per delivery: worker {median(results, 'worker_cpu') / size * 1000:.2f} ms, "
+        f"sink {median(results, 'sink_cpu') / size * 1000:.2f} ms; walls {walls})"
     )
     for r in results:
         if r["rss"]:
@@ -480,14 +558,15 @@ def main():
                     worker = Worker(directory, env, args.concurrency, redis_url, label)
                     worker.start()
                     try:
-                        result = run(size, worker, sink, env)
+                        result = run(size, worker, sink)
                     finally:
                         worker.stop()
                     results.setdefault((size, label), []).append(result)
                     print(
                         f"  {size} {label} #{repeat + 1}: wall {result['wall']:.2f} s (first claim at "
                         f"{result['first_claim']:.2f} s), floor {result['floor']:.2f} s, "
-                        f"ratio {result['ratio']:.2f}, PG sessions {result['sessions']}",
+                        f"ratio {result['ratio']:.2f}, PG sessions {result['sessions']}, "
+                        f"worker CPU {result['worker_cpu']:.2f} s",
                         flush=True,
                     )
     finally:

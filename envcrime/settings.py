@@ -348,7 +348,12 @@ DELIVERY_STALE_AFTER_SECONDS = env.int("DELIVERY_STALE_AFTER_SECONDS", default=6
 DELIVERY_MAX_ATTEMPTS = env.int("DELIVERY_MAX_ATTEMPTS", default=5)
 DELIVERY_RETRY_BACKOFF_SECONDS = env.int("DELIVERY_RETRY_BACKOFF_SECONDS", default=10)
 # Deliveries per task message: each is still claimed before it is sent and marked sent before the next.
+# At least DELIVERY_BATCH_SIZE; a distribution is split into at least DELIVERY_PARALLEL_MESSAGES messages
+# (two per pool process of a 4-process worker) of up to DELIVERY_BATCH_SIZE_MAX deliveries, so a small
+# one pays Celery's dispatch, the claim and the renders in each process a few times, not twenty.
 DELIVERY_BATCH_SIZE = env.int("DELIVERY_BATCH_SIZE", default=10)
+DELIVERY_BATCH_SIZE_MAX = env.int("DELIVERY_BATCH_SIZE_MAX", default=25)
+DELIVERY_PARALLEL_MESSAGES = env.int("DELIVERY_PARALLEL_MESSAGES", default=8)
 
 # Follow-up reminders: an unacknowledged delivery is reminded every N days (at most MAX times);
 # a report is reminded DUE_SOON_DAYS before its due date and weekly once overdue, at most OVERDUE_MAX times.

@@ -12,6 +12,7 @@ from envcrime.celery import app as celery_app
 from programmes.models import Contact, MemberCountry
 from recommendations import selectors, services
 from recommendations.models import Delivery, DeliveryEvent, Distribution
+from recommendations.services.distribution import delivery_batch_size
 from recommendations.tasks import send_deliveries, send_delivery
 from tests.factories import ContactFactory, StaffFactory, member_country
 
@@ -333,7 +334,7 @@ def test_the_sweeper_leaves_queued_rows_alone_while_the_broker_queue_has_a_backl
 def test_enqueueing_publishes_every_delivery_in_batches_over_one_producer(
     real_broker, django_capture_on_commit_callbacks, settings
 ):
-    settings.DELIVERY_BATCH_SIZE = 10
+    settings.DELIVERY_BATCH_SIZE, settings.DELIVERY_BATCH_SIZE_MAX, settings.DELIVERY_PARALLEL_MESSAGES = 10, 25, 8
     primary_contacts_for_every_country()
     producers, batches = [], []
     original = send_deliveries.apply_async
@@ -350,12 +351,21 @@ def test_enqueueing_publishes_every_delivery_in_batches_over_one_producer(
     finally:
         del send_deliveries.apply_async
     assert started.created == 190
-    assert [len(batch) for batch in batches] == [10] * 19
+    assert [len(batch) for batch in batches] == [24] * 7 + [22], "190 deliveries in 8 messages"
     assert sorted(pk for batch in batches for pk in batch) == sorted(
         Delivery.objects.filter(distribution=started.distribution).values_list("pk", flat=True)
     )
     assert producers[0] is not None and all(p is producers[0] for p in producers)
-    assert selectors.broker_queue_length() == 19, "published on commit, one message per batch of ten"
+    assert selectors.broker_queue_length() == 8, "published on commit, one message per batch"
+
+
+@pytest.mark.parametrize(
+    ("count", "size"),
+    [(1, 10), (80, 10), (81, 11), (190, 24), (200, 25), (10_000, 25)],
+)
+def test_a_small_distribution_is_spread_over_a_few_messages_a_large_one_in_batches_of_at_most_25(settings, count, size):
+    settings.DELIVERY_BATCH_SIZE, settings.DELIVERY_BATCH_SIZE_MAX, settings.DELIVERY_PARALLEL_MESSAGES = 10, 25, 8
+    assert delivery_batch_size(count) == size
 
 
 def test_enqueueing_in_eager_mode_still_sends_in_process(smtp_server, django_capture_on_commit_callbacks):

@@ -128,7 +128,7 @@ def test_a_worker_killed_mid_distribution_recovers_on_restart_nobody_missed(cele
     in_flight = sending.order_by().values("claimed_at").distinct().count()
     pending = Delivery.objects.filter(status__in=["queued", "sending"]).count()
     assert pending > 0, "the kill came after the end: the test proves nothing"
-    assert in_flight <= concurrency and sending.count() <= concurrency * settings.DELIVERY_BATCH_SIZE
+    assert in_flight <= concurrency and sending.count() <= concurrency * settings.DELIVERY_BATCH_SIZE_MAX
 
     worker.start()
     deadline = time.monotonic() + 120

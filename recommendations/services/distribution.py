@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -175,20 +175,48 @@ def distribution_start(*, package: Package, started_by=None, addressed=None) -> 
         countries_without_contact=_countries_without_contact(),
         finished_at=None if contacts else now,
     )
-    deliveries = Delivery.objects.bulk_create(
-        [
-            Delivery(
-                distribution=distribution,
-                package=package,
-                contact_id=contact_id,
-                member_country_id=country_id,
-                email=email,
-                language=language,
-                queued_at=now,
-            )
-            for contact_id, country_id, email, language in contacts
-        ],
-        batch_size=1000,
+    delivery_ids = _deliveries_insert(Delivery(distribution=distribution, package=package, queued_at=now), contacts)
+    publishing = deliveries_enqueue(delivery_ids + requeued)
+    return DistributionStart(distribution, len(delivery_ids), len(requeued), publishing)
+
+
+# The columns that differ from one delivery to the next, in the order of `contacts` rows.
+_PER_CONTACT = ("contact", "member_country", "email", "language")
+
+
+def _deliveries_insert(template: Delivery, contacts: list[tuple]) -> list[int]:
+    """Insert one delivery per (contact id, country id, email, language) row, every other column as in
+    `template`; the new ids.
+
+    On PostgreSQL one `INSERT … SELECT … FROM unnest(…)`: the rows' values go as four arrays, so no model
+    object is built and no value compiled per field and row. Those were half of a 190-contact start (about
+    25 of 50 ms, before any task message could leave). Elsewhere (SQLite: `make run`), `bulk_create`.
+    """
+    if connection.vendor != "postgresql":
+        shared = {field.attname: getattr(template, field.attname) for field in Delivery._meta.concrete_fields}
+        shared.pop(Delivery._meta.pk.attname)
+        per_contact = ("contact_id", "member_country_id", "email", "language")
+        rows = [Delivery(**(shared | dict(zip(per_contact, row, strict=True)))) for row in contacts]
+        return [delivery.pk for delivery in Delivery.objects.bulk_create(rows, batch_size=1000)]
+    sql, constants = _insert_sql()
+    # In the statement's order: the shared values (in the SELECT list), then the four arrays.
+    params = [field.get_db_prep_save(getattr(template, field.attname), connection) for field in constants]
+    params += [list(column) for column in zip(*contacts, strict=True)] or [[] for _ in _PER_CONTACT]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+def _insert_sql() -> tuple[str, list]:
+    meta = Delivery._meta
+    quote = connection.ops.quote_name
+    per_contact = [meta.get_field(name) for name in _PER_CONTACT]
+    constants = [field for field in meta.concrete_fields if not field.primary_key and field not in per_contact]
+    columns = ", ".join(quote(field.column) for field in per_contact + constants)
+    arrays = ", ".join(f"CAST(%s AS {field.db_type(connection)}[])" for field in per_contact)
+    values = ", ".join(f"CAST(%s AS {field.db_type(connection)})" for field in constants)
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({columns}) SELECT rows.*, {values} FROM unnest({arrays}) AS rows "
+        f"RETURNING {quote(meta.pk.column)}"
     )
-    publishing = deliveries_enqueue([d.pk for d in deliveries] + requeued)
-    return DistributionStart(distribution, len(deliveries), len(requeued), publishing)
+    return sql, constants

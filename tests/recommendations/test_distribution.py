@@ -497,3 +497,28 @@ def test_a_batch_out_of_time_gives_back_the_claims_it_did_not_attempt(smtp_serve
     assert {outcomes[pk].status for pk in rest} == {"released"}
     assert len(smtp_server.messages) == 1
     assert set(Delivery.objects.filter(pk__in=rest).values_list("status", "attempts")) == {("queued", 0)}
+
+
+def test_the_rows_inserted_in_one_statement_are_what_a_new_delivery_would_be():
+    """distribution_start inserts with one INSERT … SELECT FROM unnest on PostgreSQL: every column must
+    hold what the model would have saved."""
+    kenya = ContactFactory(member_country=member_country("KE"), is_primary=True, preferred_language="fr")
+    nepal = ContactFactory(member_country=member_country("NP"), is_primary=True, preferred_language="ar")
+    package = published_package()
+    started = services.distribution_start(
+        package=package, addressed=Contact.objects.filter(pk__in=[kenya.pk, nepal.pk])
+    )
+    assert started.created == 2
+    fields = [field.attname for field in Delivery._meta.concrete_fields if not field.primary_key]
+    for contact in (kenya, nepal):
+        inserted = Delivery.objects.get(contact=contact)
+        expected = Delivery(
+            distribution=started.distribution,
+            package=package,
+            contact=contact,
+            member_country=contact.member_country,
+            email=contact.email,
+            language=contact.preferred_language,
+            queued_at=started.distribution.started_at,
+        )
+        assert {name: getattr(inserted, name) for name in fields} == {name: getattr(expected, name) for name in fields}

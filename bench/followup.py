@@ -10,8 +10,9 @@ member countries × 20 recommendations × 3 reporting cycles, the data of the da
 counts: tests/recommendations/dashboard/bulk.py) and prints:
 
 - the dashboard's server time for the overdue cycle: median (and min/max) of N requests through
-  Django's test client in this process (DEBUG off, cached templates), after one warm-up request;
-  and its exact number of database queries;
+  Django's test client in this process (DEBUG off, cached templates), after one warm-up request, each
+  rendered (the page cache forgotten before it), and its exact number of database queries; then the
+  same page from the page cache;
 - the time to export the full country × recommendation matrix as CSV and as XLSX, and to render
   the implementation report PDF (same views, same client);
 - one reminder round: `reminders_plan` (what beat runs) creates the round's rows and enqueues them,
@@ -61,9 +62,12 @@ def prepare_database(base_url: str) -> str:
     return urlunparse(parsed._replace(path=f"/{BENCH_DB}"))
 
 
-def timed(call, repeat: int) -> list[float]:
+def timed(call, repeat: int, *, before=None) -> list[float]:
+    """`repeat` timings of `call()`; `before()`, untimed, ahead of each."""
     times = []
     for _ in range(repeat):
+        if before is not None:
+            before()
         started = time.perf_counter()
         call()
         times.append(time.perf_counter() - started)
@@ -118,10 +122,16 @@ def queries_of(call) -> int:
 def measure_dashboard(client, cycle, repeat: int) -> dict:
     from django.urls import reverse
 
+    from envcrime.caching import forget_cached_pages
+
     url = f"{reverse('dashboard:index')}?cycle={cycle.pk}"
     get_ok(client, url)  # warm-up: template loading, the first connection, the ISO mapping
+    forget_cached_pages()
     queries = {"dashboard": queries_of(lambda: get_ok(client, url))}
-    times = timed(lambda: get_ok(client, url), repeat)
+    queries["dashboard cached"] = queries_of(lambda: get_ok(client, url))
+    # Rendered: the page cache (envcrime.caching) forgotten before each request.
+    times = timed(lambda: get_ok(client, url), repeat, before=forget_cached_pages)
+    cached = timed(lambda: get_ok(client, url), repeat)
     exports = {}
     for fmt in ("csv", "xlsx"):
         export_url = f"{reverse(f'dashboard:matrix_{fmt}')}?cycle={cycle.pk}"
@@ -135,6 +145,7 @@ def measure_dashboard(client, cycle, repeat: int) -> dict:
         "median": statistics.median(times),
         "min": min(times),
         "max": max(times),
+        "cached median": statistics.median(cached),
         "queries": queries,
         "exports": exports,
         "pdf_bytes": len(pdf),
@@ -323,7 +334,8 @@ def main():
     print(
         f"dashboard (cycle “{overdue_cycle.title}”): median {dashboard['median'] * 1000:.0f} ms "
         f"(min {dashboard['min'] * 1000:.0f}, max {dashboard['max'] * 1000:.0f}) over {args.repeat} requests, "
-        f"{dashboard['queries']['dashboard']} queries"
+        f"{dashboard['queries']['dashboard']} queries; from the page cache: median "
+        f"{dashboard['cached median'] * 1000:.1f} ms, {dashboard['queries']['dashboard cached']} queries"
     )
     exports = dashboard["exports"]
     print(

@@ -53,7 +53,12 @@ class _UserWithPreferences:
                 if user is not None:
                     cache.set(USER_KEY.format(user_id), (tokens, user), timeout=timeout)
         else:
+            tokens = table_versions.current(row_tables())
             user = self._load(user_id)
+        if user is not None:
+            # What the row was read under: a page cache must not store a page rendered from this row under
+            # later tokens (envcrime.caching).
+            user.row_tokens = tokens
         return user if user is not None and self.user_can_authenticate(user) else None
 
     @staticmethod

@@ -24,6 +24,7 @@ write announces: time passing (a registration window closing) and SQL run outsid
 This module imports no app: the apps' views use it.
 """
 
+import contextlib
 import functools
 import hashlib
 import re
@@ -110,9 +111,22 @@ def _cached(key: str, view_name: str):
     return payload if current == tokens else None
 
 
+# What django.contrib.auth's ModelBackend keeps on the user object for the rest of the request.
+_PERMISSION_CACHES = ("_perm_cache", "_user_perm_cache", "_group_perm_cache")
+
+
 def _render(view, request, args, kwargs):
-    """Call the view with the tables it reads recorded; returns (snapshot before, tables read, response)."""
+    """Call the view with the tables it reads recorded; returns (snapshot before, tables read, response).
+
+    Permissions checked before the snapshot (a decorator's `has_perm`) are forgotten, so the page reads
+    them again within the recorded block: read earlier, a change committed in between would be shown
+    as it was under the later tokens."""
     before = table_versions.snapshot()
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        for name in _PERMISSION_CACHES:
+            with contextlib.suppress(AttributeError):
+                delattr(user, name)
     with table_versions.reading() as read:
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render):
@@ -235,7 +249,7 @@ def _signed_in_page(view, *, scope: str, part, timeout_setting: str):
         if cached is not None:
             return _from_cache(request, cached, vary=USER_VARY)
         before, read, response = _render(view, request, args, kwargs)
-        if _storable(request, response):
+        if _storable(request, response) and _account_row_current(user, before):
             tokens = set(CSRF_INPUT.findall(response.content))
             timeout = getattr(settings, timeout_setting)
             _store(key, view_name, before, read, response, tokens, timeout=timeout, also=account_tables())
@@ -243,6 +257,15 @@ def _signed_in_page(view, *, scope: str, part, timeout_setting: str):
         return response
 
     return wrapper
+
+
+def _account_row_current(user, before: dict) -> bool:
+    """Whether the account row the layout showed (loaded before the snapshot, in the middleware) was read
+    under the snapshot's tokens: a write to those tables in between would otherwise be stored as
+    current. The authentication backends record the tokens (envcrime.auth)."""
+    from .auth import row_tables
+
+    return getattr(user, "row_tokens", None) == tuple(before[table] for table in row_tables())
 
 
 def cache_user_page(part):

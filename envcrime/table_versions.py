@@ -25,6 +25,7 @@ program): the page caches' timeouts bound those.
 
 import contextlib
 import functools
+import logging
 import re
 import secrets
 import threading
@@ -36,8 +37,12 @@ from django.db.backends.signals import connection_created
 
 KEY_PREFIX = "tables:version:"
 
-_WRITTEN = re.compile(r'\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
-_READ = re.compile(r'\b(?:FROM|JOIN)\s+"?(\w+)"?', re.IGNORECASE)
+logger = logging.getLogger(__name__)
+
+# The table after the keyword, whether quoted, schema-qualified ("public"."t") or after ONLY.
+_TABLE = r'\s+(?:ONLY\s+)?(?:"?\w+"?\.)?"?(\w+)"?'
+_WRITTEN = re.compile(r"\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)" + _TABLE, re.IGNORECASE)
+_READ = re.compile(r"\b(?:FROM|JOIN)" + _TABLE, re.IGNORECASE)
 _NAME = re.compile(r'"?(\w+)"?')
 
 
@@ -74,9 +79,17 @@ def key(table: str) -> str:
 
 
 def change(tables) -> None:
-    """Every entry stored under the tables' current tokens is stale."""
-    if tables:
+    """Every entry stored under the tables' current tokens is stale.
+
+    A cache that cannot be reached is logged, not raised: the write it follows is done (and often
+    committed), and failing it now would report an error for a write that happened; the pages stay
+    stale until their timeouts."""
+    if not tables:
+        return
+    try:
         cache.set_many({key(table): secrets.randbits(63) for table in tables}, timeout=None)
+    except Exception:
+        logger.exception("could not change the cache tokens of %s: cached pages stay until their timeout", tables)
 
 
 def change_all() -> None:
@@ -101,6 +114,12 @@ def _given_tokens(current: dict) -> dict:
             cache.add(key(table), secrets.randbits(63), timeout=None)
         current.update(zip(missing, versions(missing), strict=True))
     return current
+
+
+def current(tables) -> tuple:
+    """The current tokens of `tables`, each given one if it had none."""
+    tables = list(tables)
+    return tuple(_given_tokens(dict(zip(tables, versions(tables), strict=True))).values())
 
 
 def versions_and_entry(tables, entry_key: str) -> tuple[tuple, object | None]:
@@ -143,11 +162,14 @@ def hold(**kwargs) -> None:
 
 def release(**kwargs) -> None:
     """Change the tokens of the tables written since `hold()` (a task_postrun receiver: it runs
-    whatever the task's outcome)."""
+    whatever the task's outcome); again on commit if a transaction is still open (a task run eagerly
+    inside one), whose rows other connections do not see yet."""
     _state.depth = max(_state.depth - 1, 0)
     if _state.depth == 0 and _state.held is not None:
-        tables, _state.held = _state.held, None
+        tables, _state.held = frozenset(_state.held), None
         change(tables)
+        if tables and transaction.get_connection().in_atomic_block:
+            transaction.on_commit(functools.partial(change, tables), robust=True)
 
 
 @contextlib.contextmanager
@@ -181,7 +203,8 @@ def _written(tables: set[str], connection) -> None:
         new = tables - pending
         if new:
             pending.update(new)
-            transaction.on_commit(functools.partial(change, frozenset(new)), using=connection.alias)
+            # robust: a failing hook would drop the hooks after it (the task messages among them).
+            transaction.on_commit(functools.partial(change, frozenset(new)), using=connection.alias, robust=True)
 
 
 def _observe(execute, sql, params, many, context):

@@ -3,6 +3,7 @@ carries ids. Every step is safe to run twice."""
 
 import logging
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -207,14 +208,20 @@ def _deliveries_insert(template: Delivery, contacts: list[tuple]) -> list[int]:
         return [pk for (pk,) in cursor.fetchall()]
 
 
+def _base_type(field) -> str:
+    return re.sub(r"\(.*\)", "", field.db_type(connection))
+
+
 def _insert_sql() -> tuple[str, list]:
     meta = Delivery._meta
     quote = connection.ops.quote_name
     per_contact = [meta.get_field(name) for name in _PER_CONTACT]
     constants = [field for field in meta.concrete_fields if not field.primary_key and field not in per_contact]
     columns = ", ".join(quote(field.column) for field in per_contact + constants)
-    arrays = ", ".join(f"CAST(%s AS {field.db_type(connection)}[])" for field in per_contact)
-    values = ", ".join(f"CAST(%s AS {field.db_type(connection)})" for field in constants)
+    # Cast to the base types ("varchar", not "varchar(254)"): an explicit cast to a length truncates
+    # silently, where the INSERT's own assignment refuses a value too long, as bulk_create's would.
+    arrays = ", ".join(f"CAST(%s AS {_base_type(field)}[])" for field in per_contact)
+    values = ", ".join(f"CAST(%s AS {_base_type(field)})" for field in constants)
     sql = (
         f"INSERT INTO {quote(meta.db_table)} ({columns}) SELECT rows.*, {values} FROM unnest({arrays}) AS rows "
         f"RETURNING {quote(meta.pk.column)}"

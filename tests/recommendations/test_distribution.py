@@ -522,3 +522,18 @@ def test_the_rows_inserted_in_one_statement_are_what_a_new_delivery_would_be():
             queued_at=started.distribution.started_at,
         )
         assert {name: getattr(inserted, name) for name in fields} == {name: getattr(expected, name) for name in fields}
+
+
+def test_an_address_too_long_for_its_column_is_refused_not_cut():
+    """The one-statement insert must refuse what the model's column refuses, as bulk_create would."""
+    from django.db import DataError, transaction
+
+    contact = ContactFactory(member_country=member_country("KE"), is_primary=True)
+    package = published_package()
+    from recommendations.services.distribution import _deliveries_insert
+
+    distribution = Distribution.objects.create(package=package)
+    template = Delivery(distribution=distribution, package=package)
+    with pytest.raises(DataError), transaction.atomic():
+        _deliveries_insert(template, [(contact.pk, contact.member_country_id, "y" * 300 + "@example.org", "en")])
+    assert not Delivery.objects.filter(distribution=distribution).exists()

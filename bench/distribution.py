@@ -56,10 +56,13 @@ import sys
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
+from urllib.parse import urlparse
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
+
+from databases import bench_database, postgres_url  # noqa: E402  (the benchmarks' own databases)
+from databases import redis_url as bench_redis  # noqa: E402
 
 BENCH_REDIS_DB = 11
 
@@ -117,31 +120,8 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def prepare_database(base_url: str) -> str:
-    import psycopg2
-
-    parsed = urlparse(base_url)
-    bench_db = f"{parsed.path.lstrip('/') or 'envcrime'}_bench"
-    admin = psycopg2.connect(
-        host=parsed.hostname or "127.0.0.1",
-        port=parsed.port or 5432,
-        user=parsed.username or "postgres",
-        password=parsed.password or None,
-        dbname="postgres",
-    )
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {bench_db} WITH (FORCE)")
-        cursor.execute(f"CREATE DATABASE {bench_db}")
-    admin.close()
-    return urlunparse(parsed._replace(path=f"/{bench_db}"))
-
-
 def bench_redis_url() -> str:
-    if os.environ.get("BENCH_REDIS_URL"):
-        return os.environ["BENCH_REDIS_URL"]
-    parsed = urlparse(os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0")
-    return urlunparse(parsed._replace(path=f"/{BENCH_REDIS_DB}"))
+    return os.environ.get("BENCH_REDIS_URL") or bench_redis(BENCH_REDIS_DB)
 
 
 def children(pid: int) -> list[int]:
@@ -507,10 +487,8 @@ def main():
     parser.add_argument("--compare", type=Path, default=None, help="checkout whose workers are the baseline")
     args = parser.parse_args()
 
-    base_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/envcrime")
-    if not base_url.startswith("postgres"):
-        sys.exit("The benchmark runs on PostgreSQL: set DATABASE_URL to a postgres:// URL.")
-    database_url = prepare_database(base_url)
+    base_url = postgres_url()
+    database_url, _reused = bench_database(base_url, f"{urlparse(base_url).path.lstrip('/') or 'envcrime'}_bench")
     redis_url = bench_redis_url()
     sink = Sink()
 

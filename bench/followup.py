@@ -32,34 +32,16 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
+from databases import bench_database, postgres_url  # noqa: E402  (the benchmarks' own databases)
+from databases import redis_url as bench_redis  # noqa: E402
 from distribution import Sink, wait_for_pool  # noqa: E402  (the same sink and pool wait as the distribution bench)
 
 BENCH_DB = "envcrime_bench_followup"
 BENCH_REDIS_DB = 12
-
-
-def prepare_database(base_url: str) -> str:
-    import psycopg2
-
-    parsed = urlparse(base_url)
-    admin = psycopg2.connect(
-        host=parsed.hostname or "127.0.0.1",
-        port=parsed.port or 5432,
-        user=parsed.username or "postgres",
-        password=parsed.password or None,
-        dbname="postgres",
-    )
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-        cursor.execute(f"CREATE DATABASE {BENCH_DB}")
-    admin.close()
-    return urlunparse(parsed._replace(path=f"/{BENCH_DB}"))
 
 
 def timed(call, repeat: int, *, before=None) -> list[float]:
@@ -259,13 +241,8 @@ def main():
     parser.add_argument("--conn-max-age", type=int, default=None, help="CONN_MAX_AGE for the workers")
     args = parser.parse_args()
 
-    base_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/envcrime")
-    if not base_url.startswith("postgres"):
-        sys.exit("The benchmark runs on PostgreSQL: set DATABASE_URL to a postgres:// URL.")
-    database_url = prepare_database(base_url)
-    redis_url = urlunparse(
-        urlparse(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/1"))._replace(path=f"/{BENCH_REDIS_DB}")
-    )
+    database_url, _reused = bench_database(postgres_url(), BENCH_DB)
+    redis_url = bench_redis(BENCH_REDIS_DB)
     sink = Sink()
     env = {
         **os.environ,

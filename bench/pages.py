@@ -32,10 +32,12 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
+
+from databases import bench_database, postgres_url  # noqa: E402  (the benchmarks' own databases)
+from databases import redis_url as bench_redis  # noqa: E402
 
 BENCH_DB = "envcrime_bench_pages"
 BENCH_REDIS_DB = 13
@@ -48,28 +50,6 @@ PACKAGES = 10
 # (key, group, who): groups carry the targets of issue 11.
 ANONYMOUS, SIGNED_IN, STAFF = "anonymous", "signed-in", "staff"
 TARGETS = {ANONYMOUS: "≥ 50% of bare req/s", SIGNED_IN: "≥ 25% of bare req/s", STAFF: "p99 < 10× bare p99"}
-
-
-def prepare_database(base_url: str, reuse: bool) -> tuple[str, bool]:
-    import psycopg2
-
-    parsed = urlparse(base_url)
-    admin = psycopg2.connect(
-        host=parsed.hostname or "127.0.0.1",
-        port=parsed.port or 5432,
-        user=parsed.username or "postgres",
-        password=parsed.password or None,
-        dbname="postgres",
-    )
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB])
-        exists = cursor.fetchone() is not None
-        if not (reuse and exists):
-            cursor.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-            cursor.execute(f"CREATE DATABASE {BENCH_DB}")
-    admin.close()
-    return urlunparse(parsed._replace(path=f"/{BENCH_DB}")), reuse and exists
 
 
 def build_volume() -> None:
@@ -338,13 +318,8 @@ def main():
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (Debian: apt-get install wrk)")
 
-    base_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/envcrime")
-    if not base_url.startswith("postgres"):
-        sys.exit("The benchmark runs on PostgreSQL: set DATABASE_URL to a postgres:// URL.")
-    database_url, reused = prepare_database(base_url, args.reuse)
-    redis_url = urlunparse(
-        urlparse(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/1"))._replace(path=f"/{BENCH_REDIS_DB}")
-    )
+    database_url, reused = bench_database(postgres_url(), BENCH_DB, reuse=args.reuse)
+    redis_url = bench_redis(BENCH_REDIS_DB)
     static_root = tempfile.mkdtemp(prefix="envcrime-bench-static-")
     port = 18000 + os.getpid() % 1000
     env = {

@@ -115,63 +115,53 @@ def registration_windows(user, now):
     ]
 
 
+def _counted(user, model, count, text, url, **values) -> list[Todo]:
+    """One item, "`text` % count" linking to `url`, for someone who may view `model` when `count()` (one
+    query, not run for anyone else) is not zero."""
+    if not can_view(user, model):
+        return []
+    counted = count()
+    return [Todo(text % {"count": counted, **values}, url)] if counted else []
+
+
 def packages_to_distribute(user, now):
-    if not can_view(user, RecommendationPackage):
-        return []
-    count = packages_not_distributed().count()
-    if not count:
-        return []
     text = ngettext_lazy(
         "%(count)d package is published but not distributed.",
         "%(count)d packages are published but not distributed.",
         "count",
     )
-    return [Todo(text % {"count": count}, changelist_url(RecommendationPackage, distributed="no"))]
+    url = changelist_url(RecommendationPackage, distributed="no")
+    return _counted(user, RecommendationPackage, packages_not_distributed().count, text, url)
 
 
 def failed_deliveries(user, now):
-    if not can_view(user, Distribution):
-        return []
-    count = distributions_with_failures().count()
-    if not count:
-        return []
     text = ngettext_lazy(
         "%(count)d distribution has failed deliveries.", "%(count)d distributions have failed deliveries.", "count"
     )
-    return [Todo(text % {"count": count}, changelist_url(Distribution, failed="yes"))]
+    return _counted(
+        user, Distribution, distributions_with_failures().count, text, changelist_url(Distribution, failed="yes")
+    )
 
 
 def overdue_acknowledgements(user, now):
-    if not can_view(user, Delivery):
-        return []
-    count = deliveries_acknowledgement_overdue(now).values("member_country").distinct().count()
-    if not count:
-        return []
     text = ngettext_lazy(
         "%(count)d member country has not acknowledged a package delivered over %(days)d days ago.",
         "%(count)d member countries have not acknowledged a package delivered over %(days)d days ago.",
         "count",
     )
-    return [
-        Todo(
-            text % {"count": count, "days": settings.ACKNOWLEDGEMENT_OVERDUE_DAYS},
-            changelist_url(Delivery, acknowledged="overdue"),
-        )
-    ]
+    countries = deliveries_acknowledgement_overdue(now).values("member_country").distinct()
+    url = changelist_url(Delivery, acknowledged="overdue")
+    return _counted(user, Delivery, countries.count, text, url, days=settings.ACKNOWLEDGEMENT_OVERDUE_DAYS)
 
 
 def reports_to_review(user, now):
-    if not can_view(user, CountryReport):
-        return []
-    count = reports_awaiting_review().count()
-    if not count:
-        return []
     text = ngettext_lazy(
         "%(count)d country report awaits the secretariat's assessment.",
         "%(count)d country reports await the secretariat's assessment.",
         "count",
     )
-    return [Todo(text % {"count": count}, changelist_url(CountryReport, awaiting_review="yes"))]
+    url = changelist_url(CountryReport, awaiting_review="yes")
+    return _counted(user, CountryReport, reports_awaiting_review().count, text, url)
 
 
 ITEMS = [

@@ -101,7 +101,7 @@ def versions(tables) -> tuple:
     """The current tokens of `tables`, in that order (None for a table whose token is not in the cache)."""
     keys = [key(table) for table in tables]
     found = cache.get_many(keys)
-    return tuple(found.get(key) for key in keys)
+    return tuple(found.get(token_key) for token_key in keys)
 
 
 def _given_tokens(current: dict) -> dict:
@@ -116,26 +116,28 @@ def _given_tokens(current: dict) -> dict:
     return current
 
 
+def _current(tables) -> dict:
+    tables = list(tables)
+    return _given_tokens(dict(zip(tables, versions(tables), strict=True)))
+
+
 def current(tables) -> tuple:
     """The current tokens of `tables`, each given one if it had none."""
-    tables = list(tables)
-    return tuple(_given_tokens(dict(zip(tables, versions(tables), strict=True))).values())
+    return tuple(_current(tables).values())
 
 
 def versions_and_entry(tables, entry_key: str) -> tuple[tuple, object | None]:
     """The current tokens of `tables` (each given one if it had none) and what is stored under
     `entry_key`: one round trip."""
-    keys = [key(table) for table in tables]
-    found = cache.get_many([*keys, entry_key])
-    current = _given_tokens({table: found.get(key) for table, key in zip(tables, keys, strict=True)})
-    return tuple(current[table] for table in tables), found.get(entry_key)
+    found = cache.get_many([*map(key, tables), entry_key])
+    tokens = _given_tokens({table: found.get(key(table)) for table in tables})
+    return tuple(tokens.values()), found.get(entry_key)
 
 
 def snapshot() -> dict[str, int]:
     """The current token of every model table, each table without one given one: read before a page is
     rendered, so that any write after this point changes a token the page is stored under."""
-    tables = sorted(known_tables())
-    return _given_tokens(dict(zip(tables, versions(tables), strict=True)))
+    return _current(sorted(known_tables()))
 
 
 @contextlib.contextmanager
@@ -172,16 +174,6 @@ def release(**kwargs) -> None:
             transaction.on_commit(functools.partial(change, tables), robust=True)
 
 
-@contextlib.contextmanager
-def held():
-    """Make each table's change once, when the block ends, instead of at every write."""
-    hold()
-    try:
-        yield
-    finally:
-        release()
-
-
 def _pending_on_commit(connection) -> set[str]:
     """The tables whose change is already registered to run when the connection's transaction commits.
     Django gives `run_on_commit` a new list whenever a transaction or savepoint ends, so the set is the
@@ -211,10 +203,9 @@ def _observe(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
     if not isinstance(sql, str):  # a psycopg2.sql object: the project writes none
         return result
-    is_select = sql[:6] == "SELECT"
     if _state.reading is not None:
         _state.reading.update(_tables(_READ, sql))
-    if not is_select:
+    if sql[:6] != "SELECT":
         tables = written_tables(sql)
         if tables:
             _written(tables, context["connection"])

@@ -99,8 +99,12 @@ class FastChangeListMixin:
     show_full_result_count = False
 
     def changelist_view(self, request, extra_context=None):
-        view = functools.partial(super().changelist_view, extra_context=extra_context)
-        return cache_staff_page(view)(request)
+        return self._cached_changelist_view(request, extra_context=extra_context)
+
+    @functools.cached_property
+    def _cached_changelist_view(self):
+        # Wrapped once per admin, not per request.
+        return cache_staff_page(super().changelist_view)
 
     def action_checkbox(self, obj):
         return format_html(

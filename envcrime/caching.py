@@ -64,20 +64,18 @@ def account_tables() -> frozenset[str]:
     """The tables a signed-in page's layout shows without reading them in the view: the account row
     with its preferences, contact and country (loaded by envcrime.auth, often from its cache), and the
     groups and permissions that decide the navigation and the admin's buttons."""
+    from .auth import row_tables
+
     user_model = get_user_model()
     group_model = user_model._meta.get_field("groups").related_model
-    models = [
-        user_model,
+    roles = [
         user_model._meta.get_field("groups").remote_field.through,
         user_model._meta.get_field("user_permissions").remote_field.through,
         group_model,
         group_model._meta.get_field("permissions").remote_field.through,
         apps.get_model("auth", "Permission"),
-        apps.get_model("programmes", "UserPreferences"),
-        apps.get_model("programmes", "Contact"),
-        apps.get_model("programmes", "MemberCountry"),
     ]
-    return frozenset(model._meta.db_table.lower() for model in models)
+    return frozenset(row_tables()) | {model._meta.db_table.lower() for model in roles}
 
 
 # Per view, the tables its pages read when this process last stored or served one: their tokens are
@@ -87,10 +85,9 @@ _tables_read_by_view: dict[str, tuple[str, ...]] = {}
 
 
 def _view_name(view) -> str:
-    """A stable name for the view (an admin's changelist is a partial of its bound method)."""
-    target = getattr(view, "func", view)
-    name = f"{getattr(target, '__module__', '')}.{getattr(target, '__qualname__', repr(target))}"
-    owner = getattr(target, "__self__", None)
+    """A stable name for the view (an admin's changelist is a method bound to its admin)."""
+    name = f"{view.__module__}.{view.__qualname__}"
+    owner = getattr(view, "__self__", None)
     return name if owner is None else f"{name}:{owner}"
 
 
@@ -142,11 +139,12 @@ def is_cacheable_request(request) -> bool:
     )
 
 
-def _key(request) -> str:
+def _key(request, scope: str, extra: str = "") -> str:
+    """The page's key: `scope` (who it is for), the language and a digest of the URL and `extra`."""
     digest = hashlib.sha256(
-        f"{request.scheme}://{request.get_host()}{request.get_full_path()}".encode(), usedforsecurity=False
+        f"{request.scheme}://{request.get_host()}{request.get_full_path()}|{extra}".encode(), usedforsecurity=False
     ).hexdigest()[:32]
-    return f"page:anonymous:{get_language()}:{digest}"
+    return f"page:{scope}:{get_language()}:{digest}"
 
 
 def _added_messages(request) -> bool:
@@ -202,7 +200,7 @@ def cache_anonymous_page(view=None, *, csrf: bool = False):
     def wrapper(request, *args, **kwargs):
         if not is_cacheable_request(request):
             return view(request, *args, **kwargs)
-        key = _key(request)
+        key = _key(request, "anonymous")
         cached = _cached(key, view_name)
         if cached is not None:
             return _from_cache(request, cached, vary=ANONYMOUS_VARY)
@@ -240,11 +238,7 @@ def _signed_in_page(view, *, scope: str, part, timeout_setting: str):
         if extra is None:
             return view(request, *args, **kwargs)
         from_roles = "|".join(str(value) for value in role_state(request))
-        digest = hashlib.sha256(
-            f"{request.scheme}://{request.get_host()}{request.get_full_path()}|{from_roles}|{extra}".encode(),
-            usedforsecurity=False,
-        ).hexdigest()[:32]
-        key = f"page:{scope}:{user.pk}:{get_language()}:{digest}"
+        key = _key(request, f"{scope}:{user.pk}", f"{from_roles}|{extra}")
         cached = _cached(key, view_name)
         if cached is not None:
             return _from_cache(request, cached, vary=USER_VARY)

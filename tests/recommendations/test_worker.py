@@ -40,6 +40,16 @@ def wait_until_nothing_pending(timeout: float) -> None:
     )
 
 
+def wait_until_sent(count: int, timeout: float) -> None:
+    """Until `count` deliveries are sent and nothing is pending, within `timeout` in all."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if Delivery.objects.filter(status="sent").count() == count:
+            break
+        time.sleep(0.5)
+    wait_until_nothing_pending(timeout=max(1.0, deadline - time.monotonic()))
+
+
 def test_190_deliveries_one_message_per_contact_each_with_a_working_link(celery_worker, smtp_server, client):
     contacts = primary_contacts_for_every_country()
     assert len(contacts) == 190
@@ -131,12 +141,7 @@ def test_a_worker_killed_mid_distribution_recovers_on_restart_nobody_missed(cele
     assert in_flight <= concurrency and sending.count() <= concurrency * settings.DELIVERY_BATCH_SIZE_MAX
 
     worker.start()
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if Delivery.objects.filter(status="sent").count() == 190:
-            break
-        time.sleep(0.5)
-    wait_until_nothing_pending(timeout=max(1.0, deadline - time.monotonic()))
+    wait_until_sent(190, timeout=120)
 
     received = Counter(r.lower() for m in smtp_server.messages for r in m.rcpt_tos)
     assert set(received) == {c.email for c in contacts}, "nobody missed"
@@ -171,12 +176,7 @@ def test_two_workers_one_killed_halfway_the_other_and_its_restart_finish_nobody_
     assert "a@" in a.log_text() and "b@" not in a.log_text()
 
     a.start()
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if Delivery.objects.filter(status="sent").count() == 190:
-            break
-        time.sleep(0.5)
-    wait_until_nothing_pending(timeout=max(1.0, deadline - time.monotonic()))
+    wait_until_sent(190, timeout=120)
 
     received = Counter(r.lower() for m in smtp_server.messages for r in m.rcpt_tos)
     assert set(received) == {c.email for c in contacts}, "nobody missed"
